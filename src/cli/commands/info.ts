@@ -1,0 +1,48 @@
+import type { Argv } from "yargs";
+import type { Analysis } from "../../analyze/types.js";
+import { type Plan, planDirectory } from "../../plan/index.js";
+import { writeStdout } from "../io.js";
+import { type PlanArgs, resolvePlanInputs, withPlanOptions } from "../plan-options.js";
+
+/** A readable account of what the analyzer found and why each target is or is not a Lambda. */
+export function renderInfo(analysis: Analysis, plan: Plan): string {
+  const lines: string[] = [];
+  const v = analysis.goVersion;
+  lines.push(`Go ${v.version} (from ${v.source}${v.patchFromTable ? ", newest patch of that release" : ""})`);
+  lines.push(`  image      ${plan.go.image}`);
+  if (plan.go.cgoImage) lines.push(`  cgo image  ${plan.go.cgoImage}`);
+  if (analysis.workspace) lines.push(`Workspace ${analysis.workspace.file} (${analysis.workspace.work.use.length} use)`);
+  lines.push(`Modules (${analysis.modules.length})`);
+  for (const m of analysis.modules) {
+    lines.push(`  ${m.dir.padEnd(24)} ${m.path}${m.origin === "replace" ? "  (local replace)" : ""}${m.hasVendor ? "  (vendored)" : ""}`);
+  }
+  lines.push(`Packages: ${analysis.packages.length}, main packages: ${analysis.mains.length}`);
+  lines.push("Targets");
+  const byDir = new Map(plan.targets.map((t) => [t.package, t]));
+  for (const main of analysis.mains) {
+    const target = byDir.get(main.dir);
+    const label = target ? target.name : "(not selected)";
+    lines.push(`  ${label} — ${main.dir} — ${main.kind}${main.cgo ? ", cgo" : ""}`);
+    if (main.kind === "lambda" && main.lambdaCall) {
+      const via = main.lambdaVia && main.lambdaVia.length > 1 ? ` via ${main.lambdaVia.join(" → ")}` : "";
+      lines.push(`      ${main.lambdaCall.call} at ${main.lambdaCall.pos.file}:${main.lambdaCall.pos.line}${via}`);
+    } else {
+      lines.push(`      ${main.reason}`);
+    }
+    if (main.cgoReason) lines.push(`      cgo: ${main.cgoReason}`);
+    if (target) lines.push(`      ${target.arch} ${target.runtime} → ${target.kind === "lambda" ? `${target.name}.zip (bootstrap)` : target.output}`);
+  }
+  for (const w of analysis.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const infoCommand = {
+  command: "info [dir]",
+  describe: "Show what rpk found in a Go tree and why each target is or is not a Lambda",
+  builder: (yargs: Argv) => withPlanOptions(yargs),
+  handler: async (args: PlanArgs) => {
+    const { dir, settings } = await resolvePlanInputs(args);
+    const { plan, analysis } = await planDirectory(dir, settings);
+    await writeStdout(renderInfo(analysis, plan));
+  },
+};

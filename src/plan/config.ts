@@ -1,0 +1,85 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { UserError } from "../errors.js";
+import { ArtifactType, LambdaArch, LambdaRuntime } from "./schema.js";
+import { formatZodIssue } from "./zod-errors.js";
+
+/**
+ * The optional user config file, rpk.config.json at the source root (or --config FILE). It has its own JSON
+ * Schema (`rpk schema --config`). CLI flags override it; the plan records the outcome.
+ */
+
+export const CONFIG_SCHEMA_URL = "https://rpk.dev/schemas/config-v1.json";
+export const DEFAULT_CONFIG_FILE = "rpk.config.json";
+
+const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names only"), z.string());
+const tagList = z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, "build tags are letters, digits, _ and ."));
+
+const TargetOverrideSchema = z
+  .object({
+    arch: LambdaArch.optional(),
+    runtime: LambdaRuntime.optional(),
+    tags: tagList.optional(),
+    ldflags: z.string().optional(),
+    env: envMap.optional(),
+    cgo: z.boolean().optional().describe("force cgo on or off when the analyzer cannot tell (third-party cgo)"),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    targets: z.array(z.string().min(1)).optional().describe("build only these targets (names from `rpk info`)"),
+    arch: LambdaArch.optional(),
+    runtime: LambdaRuntime.optional(),
+    artifact: ArtifactType.optional(),
+    tags: tagList.optional().describe("extra build tags for every target"),
+    ldflags: z.string().optional().describe("extra -ldflags, appended to -s -w"),
+    env: envMap.optional().describe("extra environment for every compile step"),
+    goImage: z.string().optional().describe("override the golang image"),
+    cgoImage: z.string().optional().describe("golang image for cgo targets (glibc ≤ runtime's)"),
+    include: z.array(z.string().min(1)).optional().describe("extra context patterns the build needs"),
+    overrides: z.record(z.string(), TargetOverrideSchema).optional().describe("per-target settings by target name"),
+  })
+  .strict();
+
+export type RpkConfig = z.infer<typeof ConfigSchema>;
+export type TargetOverride = z.infer<typeof TargetOverrideSchema>;
+
+/** Parses config JSON text; `file` is used in error messages. */
+export function parseConfig(text: string, file: string): RpkConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`invalid JSON (${(error as Error).message})`, { where: file, hint: "fix the config file syntax" });
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new UserError(formatZodIssue(issue), {
+      where: file,
+      hint: "see `rpk schema --config` for the allowed fields",
+    });
+  }
+  return result.data;
+}
+
+/**
+ * Loads the config: an explicit file must exist; the default file is optional.
+ * Returns undefined when there is no config.
+ */
+export async function loadConfig(options: { explicitFile?: string; defaultFile: string }): Promise<RpkConfig | undefined> {
+  const file = options.explicitFile ?? options.defaultFile;
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && !options.explicitFile) return undefined;
+    throw new UserError(`cannot read config file (${(error as NodeJS.ErrnoException).code ?? error})`, {
+      where: file,
+      hint: "check the --config path",
+    });
+  }
+  return parseConfig(text, options.explicitFile ?? DEFAULT_CONFIG_FILE);
+}

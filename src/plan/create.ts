@@ -1,0 +1,141 @@
+import type { Analysis, MainPackage } from "../analyze/types.js";
+import { UserError } from "../errors.js";
+import { contextIncludes, CONTEXT_EXCLUDES } from "./context.js";
+import { chooseCgoImage, golangImage } from "./images.js";
+import { targetNames } from "./names.js";
+import { PLAN_SCHEMA_URL, PLAN_VERSION, type Plan, PlanSchema, type PlanTarget } from "./schema.js";
+import { GOARCH_OF, type PlanSettings } from "./settings.js";
+import { formatZodIssue } from "./zod-errors.js";
+
+/** Build flags every target gets: reproducible paths, no VCS stamping (the context has no .git). */
+export const DEFAULT_BUILD_FLAGS = ["-trimpath", "-buildvcs=false"];
+export const DEFAULT_LDFLAGS = "-s -w";
+/** Lambda targets never need the legacy RPC mode of aws-lambda-go (only the go1.x runtime used it). */
+export const LAMBDA_TAGS = ["lambda.norpc"];
+
+/** The analyses a plan is built from, one per GOARCH that any target builds for (constraints differ). */
+export type AnalysesByArch = Partial<Record<"amd64" | "arm64", Analysis>>;
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+function selectMains(analysis: Analysis, settings: PlanSettings, names: Map<string, string>): MainPackage[] {
+  if (analysis.mains.length === 0) {
+    throw new UserError("no main package found", {
+      where: analysis.root,
+      hint: "rpk builds `package main` directories; check that they are inside a module listed in go.mod/go.work",
+    });
+  }
+  if (!settings.targets) return analysis.mains;
+  const byName = new Map(analysis.mains.map((m) => [names.get(m.dir)!, m]));
+  const known = [...byName.keys()].sort();
+  return settings.targets.map((wanted) => {
+    const main = byName.get(wanted) ?? analysis.mains.find((m) => m.dir === wanted || m.dir === `./${wanted}`);
+    if (!main) {
+      throw new UserError(`unknown target "${wanted}"`, { hint: `known targets: ${known.join(", ")}` });
+    }
+    return main;
+  });
+}
+
+export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Plan {
+  const primary = analyses[GOARCH_OF[settings.arch]];
+  if (!primary) throw new Error(`internal: no analysis for ${settings.arch}`);
+  const modulePathOf = (dir: string) => primary.modules.find((m) => m.dir === dir)?.path ?? dir;
+  const names = targetNames(primary.mains, modulePathOf);
+  const chosen = selectMains(primary, settings, names);
+
+  for (const name of Object.keys(settings.overrides)) {
+    if (![...names.values()].includes(name)) {
+      throw new UserError(`override for unknown target "${name}"`, {
+        where: "rpk.config.json: overrides",
+        hint: `known targets: ${[...names.values()].sort().join(", ")}`,
+      });
+    }
+  }
+
+  const goVersion = primary.goVersion.version;
+  const goImage = settings.goImage ?? golangImage(goVersion);
+  let cgoImage: string | undefined;
+  const packageDirs = new Set<string>();
+
+  const targets: PlanTarget[] = chosen.map((chosenMain) => {
+    const name = names.get(chosenMain.dir)!;
+    const override = settings.overrides[name] ?? {};
+    const arch = override.arch ?? settings.arch;
+    const goarch = GOARCH_OF[arch];
+    const analysis = analyses[goarch];
+    if (!analysis) throw new Error(`internal: no analysis for ${goarch}`);
+    // Build constraints differ per GOARCH: use this arch's view of the package.
+    const main = analysis.mains.find((m) => m.dir === chosenMain.dir) ?? chosenMain;
+    for (const dir of main.localPackages) packageDirs.add(dir);
+    const runtime = override.runtime ?? settings.runtime;
+    const cgo = override.cgo ?? main.cgo;
+    const image = cgo
+      ? chooseCgoImage({ goVersion, runtime, target: name, ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}) })
+      : goImage;
+    if (cgo) cgoImage ??= image;
+    const tags = sortedUnique([...(main.kind === "lambda" ? LAMBDA_TAGS : []), ...settings.tags, ...(override.tags ?? [])]);
+    const ldflags = [DEFAULT_LDFLAGS, settings.ldflags, override.ldflags].filter((s) => s?.trim()).join(" ");
+    const env = Object.fromEntries(
+      Object.entries({ CGO_ENABLED: cgo ? "1" : "0", ...settings.env, ...(override.env ?? {}) }).sort(([a], [b]) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      ),
+    );
+    return {
+      name,
+      package: main.dir,
+      module: main.module,
+      kind: main.kind,
+      cgo,
+      arch,
+      runtime,
+      image,
+      build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
+      output: main.kind === "lambda" ? "bootstrap" : name,
+    };
+  });
+  targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const plan = {
+    $schema: PLAN_SCHEMA_URL,
+    version: PLAN_VERSION,
+    go: {
+      version: goVersion,
+      source: primary.goVersion.source,
+      image: goImage,
+      ...(cgoImage ? { cgoImage } : {}),
+    },
+    ...(primary.workspace
+      ? {
+          workspace: {
+            files: primary.workspace.hasGoWorkSum ? ["go.work", "go.work.sum"] : ["go.work"],
+          },
+        }
+      : {}),
+    modules: primary.modules
+      .map((m) => {
+        const prefix = m.dir === "." ? "" : `${m.dir.replace(/^\.\//, "")}/`;
+        return {
+          dir: m.dir,
+          path: m.path,
+          files: [`${prefix}go.mod`, ...(m.hasGoSum ? [`${prefix}go.sum`] : [])],
+          vendor: m.hasVendor,
+        };
+      })
+      .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)),
+    context: { include: contextIncludes(primary, packageDirs, settings.include), exclude: [...CONTEXT_EXCLUDES] },
+    artifact: settings.artifact,
+    targets,
+  };
+  // Parsing normalizes key order to the schema's, which is what makes plans byte-stable.
+  const result = PlanSchema.safeParse(plan);
+  if (!result.success) {
+    // Only user settings (tags, images, env names) can make a generated plan invalid.
+    throw new UserError(`the settings give an invalid plan: ${formatZodIssue(result.error.issues[0]!)}`, {
+      hint: "check --tags/--env/--go-image and rpk.config.json",
+    });
+  }
+  return result.data;
+}

@@ -1,0 +1,20 @@
+import { analyze } from "../analyze/index.js";
+import type { Analysis } from "../analyze/types.js";
+import { type AnalysesByArch, createPlan } from "./create.js";
+import type { Plan } from "./schema.js";
+import { GOARCH_OF, type PlanSettings } from "./settings.js";
+
+/**
+ * Analyzes `dir` for every GOARCH the settings ask for and builds the plan. Returns the primary analysis too,
+ * for `rpk info`.
+ */
+export async function planDirectory(dir: string, settings: PlanSettings): Promise<{ plan: Plan; analysis: Analysis }> {
+  const arches = new Set([GOARCH_OF[settings.arch]]);
+  for (const override of Object.values(settings.overrides)) if (override.arch) arches.add(GOARCH_OF[override.arch]);
+  const analyses: AnalysesByArch = {};
+  for (const arch of [...arches].sort()) {
+    analyses[arch] = await analyze(dir, { arch, tags: settings.tags });
+  }
+  const analysis = analyses[GOARCH_OF[settings.arch]]!;
+  return { plan: createPlan(analyses, settings), analysis };
+}

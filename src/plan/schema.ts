@@ -1,0 +1,122 @@
+import { z } from "zod";
+
+/**
+ * The build plan, rpk.json. This zod schema is the single source of truth: the TypeScript types are inferred
+ * from it and `rpk schema` prints its JSON Schema. Key order here is the key order in rpk.json, so a plan
+ * that went through `PlanSchema.parse` serializes the same way every time.
+ */
+
+export const PLAN_SCHEMA_URL = "https://rpk.dev/schemas/plan-v1.json";
+export const PLAN_VERSION = 1;
+
+export const LambdaArch = z.enum(["x86_64", "arm64"]).describe("Lambda architecture");
+export const LambdaRuntime = z.enum(["provided.al2", "provided.al2023"]).describe("Lambda OS-only runtime");
+export const ArtifactType = z.enum(["zip", "image"]).describe("zip: one <target>.zip per Lambda; image: a Lambda container image");
+export const TargetKind = z.enum(["lambda", "command"]);
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.split("/").includes(".."), {
+    message: "must be a relative path inside the build context (no leading /, no ..)",
+  });
+
+const packagePath = z
+  .string()
+  .regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root');
+
+const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "must be an image reference like docker.io/library/golang:1.26.8-bookworm");
+
+export const GoSettingsSchema = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a full Go release like 1.26.8"),
+    source: z.string().describe("where the version came from, e.g. go.mod toolchain or .go-version"),
+    image: imageRef.describe("pinned golang image the toolchain stage runs in"),
+    cgoImage: imageRef.optional().describe("golang image for cgo targets (glibc not newer than the runtime's)"),
+  })
+  .strict();
+
+export const ModuleSchema = z
+  .object({
+    dir: packagePath.describe("module directory"),
+    path: z.string().min(1).describe("module path"),
+    files: z.array(relPath).min(1).describe("the only inputs of `go mod download` for this module"),
+    vendor: z.boolean().describe("the module has vendor/modules.txt: build with -mod=vendor, download nothing"),
+  })
+  .strict();
+
+export const WorkspaceSchema = z
+  .object({
+    files: z.array(relPath).min(1).describe("go.work and go.work.sum, when present"),
+  })
+  .strict();
+
+export const BuildSettingsSchema = z
+  .object({
+    goos: z.literal("linux"),
+    goarch: z.enum(["amd64", "arm64"]),
+    tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, "build tags are letters, digits, _ and .")),
+    ldflags: z.string(),
+    flags: z.array(z.string().startsWith("-")).describe("extra go build flags, e.g. -trimpath"),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).describe("environment of the compile step"),
+  })
+  .strict();
+
+export const TargetSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' and '-'"),
+    package: packagePath,
+    module: packagePath.describe("directory of the module that owns the package"),
+    kind: TargetKind,
+    cgo: z.boolean(),
+    arch: LambdaArch,
+    runtime: LambdaRuntime,
+    image: imageRef.describe("image the compile runs in"),
+    build: BuildSettingsSchema,
+    output: z.string().regex(/^[A-Za-z0-9._-]+$/).describe("binary name inside the artifact (bootstrap for Lambdas)"),
+  })
+  .strict();
+
+export const ContextSchema = z
+  .object({
+    include: z.array(z.string().min(1)).min(1).describe("patterns (relative to the context root) the build context sends"),
+    exclude: z.array(z.string().min(1)).describe("patterns never sent"),
+  })
+  .strict();
+
+export const PlanSchema = z
+  .object({
+    $schema: z.literal(PLAN_SCHEMA_URL),
+    version: z.literal(PLAN_VERSION),
+    go: GoSettingsSchema,
+    workspace: WorkspaceSchema.optional(),
+    modules: z.array(ModuleSchema).min(1),
+    context: ContextSchema,
+    artifact: ArtifactType,
+    targets: z.array(TargetSchema).min(1),
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    const seen = new Map<string, number>();
+    plan.targets.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "name"],
+          message: `duplicate target name "${t.name}" (also targets[${first}])`,
+        });
+      } else seen.set(t.name, i);
+      if (!plan.modules.some((m) => m.dir === t.module)) {
+        ctx.addIssue({ code: "custom", path: ["targets", i, "module"], message: `no module with dir "${t.module}"` });
+      }
+    });
+  });
+
+export type Plan = z.infer<typeof PlanSchema>;
+export type PlanTarget = z.infer<typeof TargetSchema>;
+export type PlanModule = z.infer<typeof ModuleSchema>;
+export type BuildSettings = z.infer<typeof BuildSettingsSchema>;
+export type LambdaArchName = z.infer<typeof LambdaArch>;
+export type LambdaRuntimeName = z.infer<typeof LambdaRuntime>;
+export type ArtifactTypeName = z.infer<typeof ArtifactType>;

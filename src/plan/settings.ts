@@ -1,0 +1,61 @@
+import type { RpkConfig, TargetOverride } from "./config.js";
+import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./schema.js";
+
+/** User settings after merging the config file with CLI flags (flags win; lists and env maps add up). */
+export interface PlanSettings {
+  targets?: string[];
+  arch: LambdaArchName;
+  runtime: LambdaRuntimeName;
+  artifact: ArtifactTypeName;
+  tags: string[];
+  ldflags: string;
+  env: Record<string, string>;
+  goImage?: string;
+  cgoImage?: string;
+  include: string[];
+  overrides: Record<string, TargetOverride>;
+}
+
+/** Settings given on the command line; every field optional. */
+export interface FlagSettings {
+  targets?: string[];
+  arch?: LambdaArchName;
+  runtime?: LambdaRuntimeName;
+  artifact?: ArtifactTypeName;
+  tags?: string[];
+  ldflags?: string;
+  env?: Record<string, string>;
+  goImage?: string;
+}
+
+export const DEFAULT_SETTINGS: PlanSettings = {
+  arch: "x86_64",
+  runtime: "provided.al2023",
+  artifact: "zip",
+  tags: [],
+  ldflags: "",
+  env: {},
+  include: [],
+  overrides: {},
+};
+
+export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings = {}): PlanSettings {
+  const c = config ?? {};
+  const targets = flags.targets?.length ? flags.targets : c.targets;
+  const ldflags = [c.ldflags, flags.ldflags].filter((s): s is string => !!s?.trim()).join(" ");
+  return {
+    ...(targets ? { targets } : {}),
+    arch: flags.arch ?? c.arch ?? DEFAULT_SETTINGS.arch,
+    runtime: flags.runtime ?? c.runtime ?? DEFAULT_SETTINGS.runtime,
+    artifact: flags.artifact ?? c.artifact ?? DEFAULT_SETTINGS.artifact,
+    tags: [...(c.tags ?? []), ...(flags.tags ?? [])],
+    ldflags,
+    env: { ...(c.env ?? {}), ...(flags.env ?? {}) },
+    ...((flags.goImage ?? c.goImage) ? { goImage: flags.goImage ?? c.goImage } : {}),
+    ...(c.cgoImage ? { cgoImage: c.cgoImage } : {}),
+    include: c.include ?? [],
+    overrides: c.overrides ?? {},
+  };
+}
+
+export const GOARCH_OF: Record<LambdaArchName, "amd64" | "arm64"> = { x86_64: "amd64", arm64: "arm64" };
