@@ -89,14 +89,23 @@ export interface PackageInfo {
   importPath: string;
   module: string; // module dir
   name: string; // package clause
-  /** Go files selected by build constraints for linux/<arch>, sorted; _test.go files are never included. */
+  /**
+   * Go files (base names) selected by build constraints for linux/<arch>, sorted; _test.go files are never
+   * included. A file counts when it is selected with cgo on OR off (a `//go:build cgo` file and its
+   * `//go:build !cgo` twin are both listed), so the list covers whichever CGO_ENABLED the target uses.
+   */
   goFiles: string[];
-  /** Non-Go sources the build needs: .c .h .s .S .cc .cpp .hpp .m .syso ... in the package dir. */
+  /** Non-Go sources (base names) the build may need: .c .h .s .S .cc .cpp .hpp .m .syso ... in the package dir. */
   otherFiles: string[];
   /** Import paths (sorted, unique) of the selected files. */
   imports: string[];
-  /** True when a selected file imports "C" without requiring the cgo build tag explicitly. */
+  /**
+   * True when a selected file imports "C" without requiring the cgo build tag explicitly, or when the
+   * package imports a module known to need cgo (github.com/mattn/go-sqlite3).
+   */
   cgo: boolean;
+  /** Why cgo is needed, e.g. `db/sqlite.go imports "C"`, when cgo. */
+  cgoReason?: string;
   /** //go:embed patterns, relative to the package dir, sorted unique. */
   embedPatterns: string[];
   lambdaStarts: LambdaStartCall[];

@@ -1,0 +1,77 @@
+/**
+ * The analyzer's entry point: which modules make up the build, which Go version it uses, which packages
+ * exist for linux/<arch>, and which main packages are Lambdas. Reads the tree only; never runs `go`.
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../errors.js";
+import { buildTagSet } from "./constraint.js";
+import { type GoVersionSources, resolveGoVersion, type TextFile } from "./go-version.js";
+import { parseGoVersion } from "./gover.js";
+import { classifyMains } from "./mains.js";
+import { findBuildModules } from "./modules.js";
+import { compareStrings, joinRel, plainDir } from "./paths.js";
+import type { Analysis, AnalyzeOptions } from "./types.js";
+import { walkPackages } from "./walk.js";
+
+function readOptional(root: string, file: string): TextFile | undefined {
+  try {
+    return { file, text: readFileSync(path.join(root, file), "utf8") };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Analyzes the Go tree at `root` for GOOS=linux and `options.arch` (default amd64).
+ * The Go version is chosen as resolveGoVersion documents: .go-version > mise.toml > .tool-versions >
+ * highest toolchain line > highest go line (go.work and all build modules).
+ * Throws UserError for a missing module root and malformed go.mod / go.work / version files.
+ */
+export async function analyze(root: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const absRoot = path.resolve(root);
+  let isDir = false;
+  try {
+    isDir = statSync(absRoot).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UserError(`${absRoot} is not a directory`, { hint: "pass the root of a Go module" });
+  const arch = options.arch ?? "amd64";
+
+  const build = findBuildModules(absRoot);
+  const sources: GoVersionSources = {
+    modules: build.modules.map((m) => ({ file: joinRel(plainDir(m.dir), "go.mod"), goMod: m.goMod })),
+  };
+  const goVersionFile = readOptional(absRoot, ".go-version");
+  const miseToml = readOptional(absRoot, "mise.toml") ?? readOptional(absRoot, ".mise.toml");
+  const toolVersions = readOptional(absRoot, ".tool-versions");
+  if (goVersionFile) sources.goVersionFile = goVersionFile;
+  if (miseToml) sources.miseToml = miseToml;
+  if (toolVersions) sources.toolVersions = toolVersions;
+  if (build.workspace) sources.workspace = { file: build.workspace.file, work: build.workspace.work };
+  const goVersion = resolveGoVersion(sources);
+
+  const goMinor = parseGoVersion(goVersion.version)!.minor;
+  const tagOptions = { arch, goMinor, tags: options.tags ?? [] };
+  const { packages, warnings } = walkPackages({
+    root: absRoot,
+    modules: build.modules,
+    tags: {
+      withCgo: buildTagSet({ ...tagOptions, cgo: true }),
+      withoutCgo: buildTagSet({ ...tagOptions, cgo: false }),
+    },
+  });
+
+  const analysis: Analysis = {
+    root: absRoot,
+    arch,
+    modules: build.modules,
+    goVersion,
+    packages,
+    mains: classifyMains(packages),
+    warnings: [...build.warnings, ...warnings].sort(compareStrings),
+  };
+  if (build.workspace) analysis.workspace = build.workspace;
+  return analysis;
+}

@@ -1,0 +1,143 @@
+/**
+ * A minimal Go lexer: just enough to walk a file token by token without ever mistaking the inside of a
+ * comment, string, raw string or rune for code. It does not insert semicolons, does not validate
+ * numbers, and emits punctuation one character at a time — the scanner only needs identifiers, strings
+ * and `.`/`(`/`)`. It is written over char codes because it runs over every imported header in the tree.
+ */
+
+export const EOF = 0;
+export const IDENT = 1;
+export const STRING = 2; // "..." or `...`; text() returns the literal with quotes
+export const CHAR = 3;
+export const NUMBER = 4;
+export const PUNCT = 5;
+
+const NL = 10;
+const SLASH = 47;
+const STAR = 42;
+const BACKSLASH = 92;
+const DQUOTE = 34;
+const BACKQUOTE = 96;
+const SQUOTE = 39;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export interface LineComment {
+  text: string; // including the leading //
+  line: number;
+}
+
+export class GoLexer {
+  private pos = 0;
+  private line = 1;
+  /** Kind of the current token (EOF, IDENT, ...). */
+  kind = EOF;
+  /** Line of the current token. */
+  tokLine = 1;
+  private start = 0;
+  private end = 0;
+  /** When set, `//go:` line comments met while lexing are appended here (for //go:embed). */
+  directives: LineComment[] | undefined;
+
+  constructor(private readonly src: string) {}
+
+  /** The current token's source text. */
+  text(): string {
+    return this.src.slice(this.start, this.end);
+  }
+
+  /** True if the current token is of `kind` (a method, so narrowing does not survive next()). */
+  at(kind: number): boolean {
+    return this.kind === kind;
+  }
+
+  /** True if the current token is punctuation `ch`. */
+  isPunct(ch: string): boolean {
+    return this.kind === PUNCT && this.src.charCodeAt(this.start) === ch.charCodeAt(0);
+  }
+
+  next(): number {
+    const src = this.src;
+    const n = src.length;
+    let i = this.pos;
+    for (;;) {
+      if (i >= n) {
+        this.pos = i;
+        this.kind = EOF;
+        this.start = this.end = i;
+        this.tokLine = this.line;
+        return EOF;
+      }
+      const c = src.charCodeAt(i);
+      if (c === NL) {
+        this.line++;
+        i++;
+      } else if (c === 32 || c === 9 || c === 13 || c === 0xfeff) {
+        i++;
+      } else if (c === SLASH && src.charCodeAt(i + 1) === SLASH) {
+        let j = src.indexOf("\n", i);
+        if (j < 0) j = n;
+        if (this.directives && src.startsWith("//go:", i)) {
+          this.directives.push({ text: src.slice(i, j).replace(/\r$/, ""), line: this.line });
+        }
+        i = j;
+      } else if (c === SLASH && src.charCodeAt(i + 1) === STAR) {
+        let j = src.indexOf("*/", i + 2);
+        j = j < 0 ? n : j + 2;
+        this.countLines(i, j);
+        i = j;
+      } else {
+        break;
+      }
+    }
+    this.start = i;
+    this.tokLine = this.line;
+    const c = src.charCodeAt(i);
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(src.charCodeAt(j))) j++;
+      this.kind = IDENT;
+      this.end = j;
+    } else if (c === DQUOTE || c === SQUOTE) {
+      // Interpreted strings and runes end at the closing quote or (malformed) at the end of the line.
+      let j = i + 1;
+      while (j < n) {
+        const d = src.charCodeAt(j);
+        if (d === c || d === NL) break;
+        j += d === BACKSLASH ? 2 : 1;
+      }
+      if (j < n && src.charCodeAt(j) === c) j++;
+      this.kind = c === DQUOTE ? STRING : CHAR;
+      this.end = Math.min(j, n);
+    } else if (c === BACKQUOTE) {
+      let j = src.indexOf("`", i + 1);
+      j = j < 0 ? n : j + 1;
+      this.countLines(i, j);
+      this.kind = STRING;
+      this.end = j;
+    } else if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
+      // Digits, letters and dots; an exponent sign ends the token early, which is harmless here.
+      let j = i + 1;
+      while (j < n && (isIdentPart(src.charCodeAt(j)) || src.charCodeAt(j) === 46)) j++;
+      this.kind = NUMBER;
+      this.end = j;
+    } else {
+      this.kind = PUNCT;
+      this.end = i + 1;
+    }
+    this.pos = this.end;
+    return this.kind;
+  }
+
+  private countLines(from: number, to: number): void {
+    for (let k = this.src.indexOf("\n", from); k >= 0 && k < to; k = this.src.indexOf("\n", k + 1)) this.line++;
+  }
+}
