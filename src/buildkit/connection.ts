@@ -1,0 +1,176 @@
+/**
+ * Opening a gRPC channel to buildkitd: `unix://`, `tcp://` (optionally TLS) and `docker-container://NAME`
+ * (through `docker exec -i NAME buildctl dial-stdio`, bridged to a private unix socket because grpc-js
+ * cannot dial an arbitrary stream).
+ */
+import net from "node:net";
+import * as grpc from "@grpc/grpc-js";
+import { UserError } from "../errors.js";
+import { type StdioBridge, startStdioBridge } from "./stdio-bridge.js";
+
+/** Go clients and the daemon use 16 MiB; grpc-js would otherwise refuse messages above 4 MiB. */
+export const MAX_MESSAGE_BYTES = 16 << 20;
+
+export interface TlsOptions {
+  /** PEM contents (not paths): the CLI reads the files. */
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** Overrides the name checked against the server certificate. */
+  serverName?: string;
+}
+
+export interface ConnectOptions {
+  /** `unix:///run/buildkit/buildkitd.sock`, `tcp://host:1234`, `docker-container://buildkitd`. */
+  address: string;
+  tls?: TlsOptions;
+  /**
+   * The command that speaks the daemon's protocol on stdin/stdout for `docker-container://NAME`.
+   * Default: `docker exec -i NAME buildctl dial-stdio`. Tests pass e.g. `buildctl --addr … dial-stdio`.
+   */
+  stdioCommand?: (containerName: string) => string[];
+  /** How long to wait for the daemon to answer before failing (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface BuildkitConnection {
+  readonly address: string;
+  /** A plain grpc-js client; Control and LLBBridge calls are made with `makeUnaryRequest` & co. */
+  readonly client: grpc.Client;
+  close(): void;
+}
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+  // buildkitd answers pings more frequent than every 5 minutes with GOAWAY too_many_pings, which would take
+  // the session stream down with it: never enable client keepalive pings.
+  "grpc.keepalive_permit_without_calls": 0,
+  // A build can be quiet for a long time (a long RUN with no output); do not let the channel go idle.
+  "grpc.client_idle_timeout_ms": 2 ** 31 - 1,
+};
+
+/** Connects and waits until the daemon is reachable, or throws a one-line UserError. */
+export async function connect(options: ConnectOptions): Promise<BuildkitConnection> {
+  const { address } = options;
+  let bridge: StdioBridge | undefined;
+  let target: string;
+  let credentials = grpc.credentials.createInsecure();
+  const channelOptions: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
+
+  const scheme = /^([a-z-]+):\/\//.exec(address)?.[1];
+  switch (scheme) {
+    case "unix":
+      target = address;
+      break;
+    case "tcp": {
+      target = address.slice("tcp://".length);
+      if (options.tls) {
+        credentials = grpc.credentials.createSsl(
+          options.tls.ca ?? null,
+          options.tls.key ?? null,
+          options.tls.cert ?? null,
+        );
+        if (options.tls.serverName) channelOptions["grpc.ssl_target_name_override"] = options.tls.serverName;
+      }
+      break;
+    }
+    case "docker-container": {
+      const name = address.slice("docker-container://".length).replace(/\/+$/, "");
+      if (!name) throw new UserError(`invalid BuildKit address ${address}: missing container name`);
+      const argv = options.stdioCommand?.(name) ?? ["docker", "exec", "-i", name, "buildctl", "dial-stdio"];
+      bridge = await startStdioBridge(argv);
+      target = `unix://${bridge.socketPath}`;
+      // The socket path is private; make the :authority a stable, readable value.
+      channelOptions["grpc.default_authority"] = "localhost";
+      break;
+    }
+    default:
+      throw new UserError(`unsupported BuildKit address ${JSON.stringify(address)}`, {
+        hint: "use unix:///path/to/buildkitd.sock, tcp://host:port or docker-container://name",
+      });
+  }
+
+  if (scheme !== "docker-container") {
+    const refused = await probeSocket(address, Math.min(options.connectTimeoutMs ?? 10_000, 5_000));
+    if (refused) {
+      throw new UserError(`cannot reach BuildKit daemon at ${address}: ${refused}`, {
+        hint: "is buildkitd running? Point --buildkit-host (or BUILDKIT_HOST) at it",
+      });
+    }
+  }
+
+  const client = new grpc.Client(target, credentials, channelOptions);
+  const close = () => {
+    client.close();
+    bridge?.close();
+  };
+  try {
+    await waitForReady(client, options.connectTimeoutMs ?? 10_000);
+  } catch (error) {
+    close();
+    const reason = bridge?.lastError() ?? (error instanceof Error ? error.message : String(error));
+    throw new UserError(`cannot reach BuildKit daemon at ${address}: ${reason}`, {
+      hint: "is buildkitd running? Point --buildkit-host (or BUILDKIT_HOST) at it",
+      cause: error,
+    });
+  }
+  return { address, client, close };
+}
+
+/**
+ * A plain socket connect before handing the address to grpc-js: grpc-js retries silently until its deadline
+ * and then only says "failed to connect", while the OS tells us at once (ENOENT, ECONNREFUSED, EACCES).
+ * Returns a readable reason, or undefined when something accepted the connection.
+ */
+const SOCKET_ERRORS: Record<string, string> = {
+  ENOENT: "no socket at that path",
+  ECONNREFUSED: "connection refused",
+  EACCES: "permission denied on the socket",
+  ENOTFOUND: "unknown host",
+  EHOSTUNREACH: "host unreachable",
+};
+
+function probeSocket(address: string, timeoutMs: number): Promise<string | undefined> {
+  let connectTo: net.NetConnectOpts;
+  if (address.startsWith("unix://")) {
+    connectTo = { path: address.slice("unix://".length) };
+  } else {
+    const hostPort = address.slice("tcp://".length).replace(/\/.*$/, "");
+    const match = /^(.*):(\d+)$/.exec(hostPort);
+    if (!match) return Promise.resolve(`expected host:port, got ${JSON.stringify(hostPort)}`);
+    connectTo = { host: match[1]!.replace(/^\[|\]$/g, ""), port: Number(match[2]) };
+  }
+  return new Promise((resolve) => {
+    const socket = net.connect(connectTo);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(`no answer within ${timeoutMs} ms`);
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(SOCKET_ERRORS[error.code ?? ""] ?? error.message);
+    });
+  });
+}
+
+function waitForReady(client: grpc.Client, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.waitForReady(Date.now() + timeoutMs, (error) => {
+      if (error) reject(describeChannelFailure(client, error));
+      else resolve();
+    });
+  });
+}
+
+/** grpc-js only says "Failed to connect before the deadline"; add the last transport error if it has one. */
+function describeChannelFailure(client: grpc.Client, error: Error): Error {
+  const state = client.getChannel().getConnectivityState(false);
+  const stateName = grpc.connectivityState[state] ?? String(state);
+  return new Error(`${error.message.replace(/\.$/, "")} (channel ${stateName.toLowerCase()})`);
+}

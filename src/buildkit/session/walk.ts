@@ -1,0 +1,284 @@
+/**
+ * Walking a local directory the way fsutil's filtered walker does, producing the STAT sequence the daemon
+ * validates: depth first, siblings in UTF-8 byte order, parents before children (including the parents of
+ * included files that are themselves not included), symlinks reported as symlinks and never followed.
+ */
+import type { BigIntStats } from "node:fs";
+import { lstat, readdir, readlink, realpath } from "node:fs/promises";
+import path from "node:path";
+import { deviceNumbers, GO_MODE_DEVICE, GO_MODE_SOCKET, goFileMode, isGoRegular } from "./filemode.js";
+import { type MatchInfo, Pattern, PatternMatcher } from "./patterns.js";
+
+/** One fsutil `Stat`, ready to encode (uid/gid are always sent as 0, like the Go client). */
+export interface WireStat {
+  path: string;
+  mode: number;
+  size: number;
+  modTime: bigint;
+  linkname: string;
+  devmajor: bigint;
+  devminor: bigint;
+}
+
+export interface WalkEntry {
+  stat: WireStat;
+  /** Absolute path on disk, to read a regular file's data from. */
+  absPath: string;
+}
+
+export interface WalkFilter {
+  includePatterns?: string[];
+  excludePatterns?: string[];
+  /** Paths whose symlinks are resolved and whose targets are included (the daemon's `followpaths`). */
+  followPaths?: string[];
+}
+
+interface DirFrame {
+  rel: string;
+  abs: string;
+  entry?: WalkEntry;
+  emitted: boolean;
+  includeInfo: MatchInfo;
+  excludeInfo: MatchInfo;
+  parent?: DirFrame;
+  names: string[];
+  next: number;
+}
+
+/** Go orders strings by bytes; JS `<` compares UTF-16 units, which differs for non-BMP characters. */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+const PATTERN_CHARS = /[*[\]?^\\]/;
+
+/** Yields the entries of `root` (never the root itself) in transfer order. */
+export async function* walkFiltered(root: string, filter: WalkFilter = {}): AsyncGenerator<WalkEntry> {
+  const realRoot = await realpath(root);
+  if (!(await lstat(realRoot)).isDirectory()) throw new Error(`${root} is not a directory`);
+
+  let includePatterns = filter.includePatterns ? [...filter.includePatterns] : undefined;
+  if (filter.followPaths && filter.followPaths.length > 0) {
+    const targets = await followLinks(realRoot, filter.followPaths);
+    if (targets) includePatterns = dedupePaths([...(includePatterns ?? []), ...targets]) ?? undefined;
+  }
+  const include = includePatterns && includePatterns.length > 0 ? new PatternMatcher(includePatterns) : undefined;
+  const exclude =
+    filter.excludePatterns && filter.excludePatterns.length > 0
+      ? new PatternMatcher(filter.excludePatterns)
+      : undefined;
+  // Skipping a whole directory is only safe when patterns are plain prefixes (no wildcards).
+  const onlyPrefixIncludes = !include?.patterns.some(
+    (p) => !p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob()),
+  );
+  const onlyPrefixExceptions = !exclude?.patterns.some(
+    (p) => p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob()),
+  );
+  const hardlinks = new Map<string, string>();
+
+  const stack: DirFrame[] = [rootFrame(realRoot, await sortedNames(realRoot))];
+  while (stack.length > 0) {
+    const dir = stack[stack.length - 1]!;
+    const name = dir.names[dir.next++];
+    if (name === undefined) {
+      stack.pop();
+      continue;
+    }
+    const rel = dir.rel ? `${dir.rel}/${name}` : name;
+    const abs = path.join(dir.abs, name);
+    let st: BigIntStats;
+    try {
+      st = await lstat(abs, { bigint: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // vanished during the walk
+      throw error;
+    }
+    const isDir = st.isDirectory();
+    let skip = false;
+    let includeInfo: MatchInfo;
+    let excludeInfo: MatchInfo;
+
+    if (include) {
+      const result = include.matchesUsingParentResults(rel, dir.includeInfo);
+      includeInfo = result.info;
+      if (!result.matched) {
+        if (isDir && onlyPrefixIncludes && !include.patterns.some((p) => !p.exclusion && isUnder(p, rel))) continue;
+        skip = true;
+      }
+    }
+    if (exclude) {
+      const result = exclude.matchesUsingParentResults(rel, dir.excludeInfo);
+      excludeInfo = result.info;
+      if (result.matched) {
+        if (isDir && onlyPrefixExceptions) {
+          if (!exclude.hasExclusions) continue;
+          if (!exclude.patterns.some((p) => p.exclusion && isUnder(p, rel))) continue;
+        }
+        skip = true;
+      }
+    }
+
+    let entry: WalkEntry | undefined;
+    if (!skip || isDir) {
+      entry = await makeEntry(rel, abs, st, skip ? undefined : hardlinks);
+      if (!entry) continue; // sockets are not transferred
+    }
+    if (!skip) {
+      yield* emitAncestors(dir);
+      yield entry!;
+    }
+    if (isDir) {
+      stack.push({
+        rel,
+        abs,
+        entry,
+        emitted: !skip,
+        includeInfo,
+        excludeInfo,
+        parent: dir,
+        names: await sortedNames(abs),
+        next: 0,
+      });
+    }
+  }
+}
+
+function rootFrame(abs: string, names: string[]): DirFrame {
+  return { rel: "", abs, emitted: true, includeInfo: undefined, excludeInfo: undefined, names, next: 0 };
+}
+
+/** A directory that was not itself included is sent just before the first thing inside it that is. */
+function* emitAncestors(dir: DirFrame): Generator<WalkEntry> {
+  const pending: DirFrame[] = [];
+  for (let d: DirFrame | undefined = dir; d && !d.emitted; d = d.parent) pending.push(d);
+  for (const d of pending.reverse()) {
+    d.emitted = true;
+    yield d.entry!;
+  }
+}
+
+/** Whether a pattern (without a trailing glob) names something at or below directory `rel`. */
+function isUnder(pattern: Pattern, rel: string): boolean {
+  return `${pattern.withoutTrailingGlob()}/`.startsWith(`${rel}/`);
+}
+
+async function sortedNames(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names.sort(compareUtf8);
+}
+
+async function makeEntry(
+  rel: string,
+  abs: string,
+  st: BigIntStats,
+  hardlinks: Map<string, string> | undefined,
+): Promise<WalkEntry | undefined> {
+  const mode = goFileMode(Number(st.mode));
+  if (mode & GO_MODE_SOCKET) return undefined;
+  const stat: WireStat = {
+    path: rel,
+    mode,
+    size: st.isDirectory() ? 0 : Number(st.size),
+    modTime: st.mtimeNs,
+    linkname: "",
+    devmajor: 0n,
+    devminor: 0n,
+  };
+  if (st.isSymbolicLink()) {
+    stat.linkname = await readlink(abs);
+  } else if (mode & GO_MODE_DEVICE) {
+    const { major, minor } = deviceNumbers(st.rdev);
+    stat.devmajor = major;
+    stat.devminor = minor;
+  } else if (isGoRegular(mode) && st.nlink > 1n && hardlinks) {
+    // The second and later names of a hard-linked file are sent as links to the first one sent.
+    const key = `${st.dev}:${st.ino}`;
+    const first = hardlinks.get(key);
+    if (first !== undefined) {
+      stat.linkname = first;
+      stat.size = 0;
+    } else {
+      hardlinks.set(key, rel);
+    }
+  }
+  return { stat, absPath: abs };
+}
+
+/** fsutil's dedupePaths: drops paths below an earlier one; a "." anywhere means "no filter" (null). */
+function dedupePaths(paths: string[]): string[] | null {
+  const out: string[] = [];
+  let last: string | undefined;
+  for (const p of paths) {
+    if (p === ".") return null;
+    if (last !== undefined && p.startsWith(`${last}/`)) continue;
+    out.push(p);
+    last = p;
+  }
+  return out;
+}
+
+/**
+ * Resolves symlinks along each follow path (inside the root; absolute link targets are taken relative to
+ * the root, so nothing escapes it) and returns the resolved paths as include patterns.
+ */
+async function followLinks(root: string, paths: string[]): Promise<string[] | null> {
+  const resolved = new Set<string>();
+  const append = async (input: string): Promise<void> => {
+    let rest = path.posix.join(".", input);
+    let current = ".";
+    for (;;) {
+      const slash = rest.indexOf("/");
+      const head = slash < 0 ? rest : rest.slice(0, slash);
+      rest = slash < 0 ? "" : rest.slice(slash + 1);
+      current = path.posix.join(current, head);
+      if (current.startsWith("../") || current === "..") return;
+      const targets = await readSymlinkTargets(root, current, true);
+      if ((rest === "" || targets) && resolved.has(current)) return;
+      if (targets) {
+        resolved.add(current);
+        for (const target of targets) await append(path.posix.join(target, rest));
+        return;
+      }
+      if (rest === "") {
+        resolved.add(current);
+        return;
+      }
+    }
+  };
+  for (const p of paths) await append(p);
+  return dedupePaths([...resolved].sort());
+}
+
+async function readSymlinkTargets(root: string, rel: string, allowWildcard: boolean): Promise<string[] | undefined> {
+  const base = path.posix.basename(rel);
+  if (allowWildcard && /[*?[]/.test(base)) {
+    const dir = path.posix.dirname(rel);
+    let names: string[];
+    try {
+      names = await readdir(path.join(root, dir));
+    } catch {
+      return undefined;
+    }
+    const pattern = new Pattern(base);
+    let out: string[] | undefined;
+    for (const name of names.sort(compareUtf8)) {
+      if (!pattern.matches(name)) continue;
+      const found = await readSymlinkTargets(root, path.posix.join(dir, name), false);
+      if (found) out = [...(out ?? []), ...found];
+    }
+    return out;
+  }
+  if (rel === ".") return undefined;
+  let link: string;
+  try {
+    if (!(await lstat(path.join(root, rel))).isSymbolicLink()) return undefined;
+    link = await readlink(path.join(root, rel));
+  } catch {
+    return undefined;
+  }
+  // Rooted at "/" so that ".." cannot climb out; the caller joins it back onto ".".
+  const target = path.posix.isAbsolute(link)
+    ? path.posix.normalize(link)
+    : path.posix.join("/", path.posix.dirname(rel), link);
+  return [target];
+}

@@ -1,0 +1,202 @@
+/**
+ * The one place that turns BuildKit messages into bytes and back. Everything that talks to buildkitd
+ * (Control client, session services, LLBBridge over grpc-js or over stdio) encodes through these codecs,
+ * which are built by protobufjs from the hand-written files in `proto/` — so a field number lives in
+ * exactly one place.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import protobuf from "protobufjs";
+
+/** Files that, with their imports, declare every message rpk exchanges with buildkitd. */
+const ENTRY_FILES = [
+  "buildkit/control.proto",
+  "buildkit/gateway.proto",
+  "buildkit/filesync.proto",
+  "buildkit/secrets.proto",
+  "buildkit/sshforward.proto",
+  "buildkit/health.proto",
+  "buildkit/rpc_status.proto",
+  "buildkit/errdefs.proto",
+];
+
+/**
+ * Decoded messages are plain objects: int64 as decimal strings (ns timestamps and -1 sentinels do not fit
+ * a double), enums as numbers, bytes as Buffers, every field present with its default.
+ */
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: String,
+  enums: Number,
+  defaults: true,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+};
+
+export interface MessageCodec<T = Record<string, unknown>> {
+  readonly typeName: string;
+  /** Encodes a plain object (field names exactly as in the .proto; int64 as number, string or bigint). */
+  encode(message: Partial<T> | Record<string, unknown>): Buffer;
+  decode(bytes: Uint8Array): T;
+}
+
+let cachedRoot: protobuf.Root | undefined;
+let protoDirOverride: string | undefined;
+const codecs = new Map<string, MessageCodec<unknown>>();
+
+/** The `proto/` directory shipped next to `src/` (works from `src/` under vitest and from `dist/src/`). */
+export function findProtoDir(): string {
+  if (protoDirOverride) return protoDirOverride;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, "proto");
+    if (existsSync(path.join(candidate, "buildkit", "control.proto"))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("rpk installation is incomplete: proto/buildkit/control.proto not found");
+    dir = parent;
+  }
+}
+
+/** Points the loader at another proto tree (tests only); must be called before the first codec is used. */
+export function setProtoDirForTesting(dir: string | undefined): void {
+  protoDirOverride = dir;
+  cachedRoot = undefined;
+  codecs.clear();
+}
+
+function loadRoot(): protobuf.Root {
+  if (cachedRoot) return cachedRoot;
+  const protoDir = findProtoDir();
+  const root = new protobuf.Root();
+  // Imports are written relative to proto/ ("llb/ops.proto"); google/protobuf/* come bundled with protobufjs.
+  root.resolvePath = (_origin, target) => {
+    if (target.startsWith("google/protobuf/") || path.isAbsolute(target)) return target;
+    return path.join(protoDir, target);
+  };
+  root.loadSync(ENTRY_FILES, { keepCase: true });
+  root.resolveAll();
+  cachedRoot = root;
+  return root;
+}
+
+/** A codec for a fully-qualified message type, e.g. `moby.buildkit.v1.SolveRequest`. */
+export function codec<T = Record<string, unknown>>(typeName: string): MessageCodec<T> {
+  const existing = codecs.get(typeName);
+  if (existing) return existing as MessageCodec<T>;
+  const type = loadRoot().lookupType(typeName);
+  const made: MessageCodec<T> = {
+    typeName,
+    encode(message) {
+      const bytes = type.encode(type.fromObject(normalizeForEncode(message) as Record<string, unknown>)).finish();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    decode(bytes) {
+      return type.toObject(type.decode(bytes), TO_OBJECT) as T;
+    },
+  };
+  codecs.set(typeName, made as MessageCodec<unknown>);
+  return made;
+}
+
+/** protobufjs' fromObject understands numbers and decimal strings for int64, but not bigint. */
+function normalizeForEncode(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(normalizeForEncode);
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner !== undefined) out[key] = normalizeForEncode(inner);
+  }
+  return out;
+}
+
+/** Raw (de)serializers for grpc-js: the codec's bytes as a Buffer, decoded lazily by the caller. */
+export function serializerFor<T>(c: MessageCodec<T>): (value: Partial<T> | Record<string, unknown>) => Buffer {
+  return (value) => c.encode(value);
+}
+
+export function deserializerFor<T>(c: MessageCodec<T>): (bytes: Buffer) => T {
+  return (bytes) => c.decode(bytes);
+}
+
+/**
+ * Appends a length-delimited field holding already-encoded bytes (e.g. a marshaled `pb.Definition` from
+ * src/llb) to an encoded message. Protobuf parsers accept fields in any order, so this keeps the caller's
+ * bytes exactly as they are instead of decoding and re-encoding them.
+ */
+export function withRawField(message: Uint8Array, fieldNumber: number, raw: Uint8Array): Buffer {
+  const header: number[] = [];
+  writeVarint(header, (fieldNumber << 3) | 2);
+  writeVarint(header, raw.byteLength);
+  return Buffer.concat([message, Buffer.from(header), raw]);
+}
+
+function writeVarint(out: number[], value: number): void {
+  let v = value;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+}
+
+/** Appends `map<string, Message>` entries whose values are already-encoded bytes, sorted by key. */
+export function withRawMapField(message: Uint8Array, fieldNumber: number, entries: Record<string, Uint8Array>): Buffer {
+  let out = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  for (const key of Object.keys(entries).sort()) {
+    const keyBytes = Buffer.from(key, "utf8");
+    const entry = withRawField(withRawField(Buffer.alloc(0), 1, keyBytes), 2, entries[key]!);
+    out = withRawField(out, fieldNumber, entry);
+  }
+  return out;
+}
+
+/**
+ * Fast path for `BytesMessage{data=1:bytes}`, the carrier of every session byte: a tag, a length and the
+ * payload, without an object round trip per chunk. Wire-identical to the protobufjs codec.
+ */
+export function encodeBytesMessage(data: Uint8Array): Buffer {
+  if (data.byteLength === 0) return Buffer.alloc(0);
+  const header: number[] = [0x0a];
+  writeVarint(header, data.byteLength);
+  return Buffer.concat([Buffer.from(header), data]);
+}
+
+export function decodeBytesMessage(bytes: Buffer): Buffer {
+  let pos = 0;
+  let data: Buffer = Buffer.alloc(0);
+  while (pos < bytes.length) {
+    const [tag, afterTag] = readVarint(bytes, pos);
+    const wireType = tag & 7;
+    if (wireType === 2) {
+      const [length, afterLength] = readVarint(bytes, afterTag);
+      const value = bytes.subarray(afterLength, afterLength + length);
+      if (tag >>> 3 === 1) data = value;
+      pos = afterLength + length;
+    } else if (wireType === 0) {
+      pos = readVarint(bytes, afterTag)[1];
+    } else if (wireType === 1) {
+      pos = afterTag + 8;
+    } else if (wireType === 5) {
+      pos = afterTag + 4;
+    } else {
+      throw new Error(`malformed BytesMessage: wire type ${wireType}`);
+    }
+  }
+  return data;
+}
+
+function readVarint(bytes: Buffer, start: number): [number, number] {
+  let result = 0;
+  let multiplier = 1;
+  let pos = start;
+  for (;;) {
+    if (pos >= bytes.length) throw new Error("malformed BytesMessage: truncated varint");
+    const byte = bytes[pos++]!;
+    result += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) return [result, pos];
+    multiplier *= 128;
+  }
+}
