@@ -1,5 +1,5 @@
 import type { Output } from "./plain.js";
-import type { SolveStatus } from "./types.js";
+import type { SolveStatus, SourcePosition } from "./types.js";
 
 /**
  * One JSON object per status message, shaped like buildctl's `--progress rawjson` (Go's encoding of
@@ -79,11 +79,15 @@ export function toGoJson(status: SolveStatus): Json {
                 language: w.sourceInfo.language || undefined,
               })
             : undefined,
-          range: nonEmpty(w.ranges.map((r) => ({ start: compact({ ...r.start }), end: compact({ ...r.end }) }))),
+          range: nonEmpty(w.ranges.map((r) => ({ start: goPosition(r.start), end: goPosition(r.end) }))),
         }),
       ),
     ),
   });
+}
+
+function goPosition(position: SourcePosition): Json {
+  return compact({ line: position.line || undefined, character: position.character || undefined });
 }
 
 /** Go's zero `time.Time`, which it writes for non-pointer timestamps that were never set. */

@@ -9,7 +9,7 @@ import {
 } from "./format.js";
 import type { Output } from "./plain.js";
 import { failureSummary, warningSummary } from "./summary.js";
-import { isCompleted, isStarted, ProgressTrace, runDuration, type TrackedVertex } from "./trace.js";
+import { isCompleted, isStarted, latestInterval, ProgressTrace, runDuration, type TrackedVertex } from "./trace.js";
 import type { SolveStatus } from "./types.js";
 
 /** Log lines shown under each running step. */
@@ -139,7 +139,9 @@ export class TtyRenderer {
   private header(daemonNow: number, outcome: string | undefined): string {
     const { completed, total } = this.trace.counts();
     const start = this.trace.firstStart;
-    const elapsed = start === undefined ? 0 : daemonNow - start;
+    // Never less than the last step's own finish, which a coarse local tick could otherwise undercut.
+    const lastFinish = Math.max(0, ...[...this.trace.vertexes.values()].map((v) => latestInterval(v)?.stop ?? 0));
+    const elapsed = start === undefined ? 0 : Math.max(daemonNow, lastFinish) - start;
     return `[+] Building ${formatSeconds(elapsed)} (${completed}/${total})${outcome ? ` ${outcome}` : ""}`;
   }
 

@@ -51,7 +51,13 @@ export function fromGoJson(json: GoJson): SolveStatus {
       short: text(w.short),
       detail: (w.detail ?? []).map(text),
       url: w.url,
-      sourceInfo: w.sourceInfo ? { filename: w.sourceInfo.filename, language: w.sourceInfo.language } : undefined,
+      sourceInfo: w.sourceInfo
+        ? {
+            filename: w.sourceInfo.filename,
+            language: w.sourceInfo.language,
+            data: w.sourceInfo.data ? new Uint8Array(Buffer.from(w.sourceInfo.data, "base64")) : undefined,
+          }
+        : undefined,
       ranges: (w.range ?? []).map((r: GoJson) => ({
         start: { line: r.start?.line ?? 0, character: r.start?.character ?? 0 },
         end: { line: r.end?.line ?? 0, character: r.end?.character ?? 0 },
