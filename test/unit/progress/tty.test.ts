@@ -192,6 +192,7 @@ describe("tty renderer", () => {
     const { output, renderer } = setup({ color: false });
     renderer.update(status({ vertexes: [vertex("sha256:a", "a", { started: at(0), completed: at(10), error: "x" })] }));
     renderer.done(new Error("x"));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: counting the escapes written is the point
     const escapes = output.text().match(/\x1b\[[0-9;?]*[A-Za-z]/g) ?? [];
     expect(new Set(escapes.map((e) => e.slice(-1)))).toEqual(new Set(["l", "h", "K", "J", "F"]));
   });
