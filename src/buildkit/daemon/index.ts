@@ -1,0 +1,13 @@
+export type { DaemonProbe, OwnedDaemonPaths, OwnedDaemonStatus, StopResult } from "./owned.js";
+export { ownedDaemonPaths } from "./owned.js";
+export type { DaemonSource, ResolveDaemonOptions, ResolvedDaemon } from "./resolve.js";
+export {
+  daemonStatus,
+  defaultSocketCandidates,
+  findExecutable,
+  resolveDaemon,
+  stopDaemon,
+  systemSocketPath,
+} from "./resolve.js";
+export type { StdioBridgeHandle } from "./stdio-bridge.js";
+export { dockerContainerDialCommand, openStdioBridge } from "./stdio-bridge.js";
