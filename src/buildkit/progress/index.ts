@@ -77,6 +77,7 @@ function quietRenderer(out: { write(text: string): void }, clock: ProgressClock)
   return {
     update: (status) => plain.update(status),
     done: () => {
+      plain.done(); // settles pending state into its silent output and stops its timer
       const summary = plain.failureText();
       if (summary) out.write(summary);
     },
