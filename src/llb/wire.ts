@@ -42,7 +42,7 @@ export class ProtoWriter {
 
   /** Writes a varint. Negative values are taken as 64-bit two's complement, so they take 10 bytes. */
   varint(value: Int64): void {
-    if (typeof value === "number" && value >= 0 && value <= 0x7fffffff) {
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 0x7fffffff) {
       let v = value;
       while (v > 0x7f) {
         this.byte((v & 0x7f) | 0x80);
