@@ -20,18 +20,7 @@ export {
 } from "./decode.js";
 export { encodeDefinition, encodeOp, encodeOpMetadata } from "./encode.js";
 export type { EnvEntries, EnvInput } from "./env.js";
-export {
-  type BindMount,
-  type CacheMount,
-  type ContentCacheMode,
-  DEFAULT_UNIX_PATH,
-  type ExecOp,
-  type Mount,
-  type RunOptions,
-  type SecretMount,
-  type SshMount,
-  type TmpfsMount,
-} from "./exec.js";
+export { DEFAULT_UNIX_PATH, type ExecOp, type RunOptions } from "./exec.js";
 export {
   type CopyOptions,
   copy,
@@ -50,6 +39,7 @@ export {
 export type { ImageConfig, ImageConfigInput } from "./image-config.js";
 export { type MarshaledDefinition, type MarshalOptions, marshal } from "./marshal.js";
 export { diff, merge } from "./merge-diff.js";
+export type { BindMount, CacheMount, ContentCacheMode, Mount, SecretMount, SshMount, TmpfsMount } from "./mounts.js";
 export * from "./pb.js";
 export { DEFAULT_PLATFORM, formatPlatform, normalizePlatform, type Platform, parsePlatform } from "./platform.js";
 export { normalizeImageReference, parseImageReference } from "./reference.js";
