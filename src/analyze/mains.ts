@@ -2,8 +2,11 @@
  * Classifying main packages. A main is a Lambda when it, or a build package it imports transitively (in
  * any module of the build), starts the Lambda runtime; otherwise it is a command. Third-party packages are
  * not followed: only code the tree contains is read.
+ *
+ * Packages are handled by index into the dir-sorted package list: a main's closure is collected as marks
+ * and read back in index order, which is already the sorted order of `localPackages` — monorepos have
+ * hundreds of mains with closures of hundreds of packages, so this avoids sorting strings per main.
  */
-import { compareStrings } from "./paths.js";
 import type { MainPackage, PackageInfo } from "./types.js";
 
 function describeCall(pkg: PackageInfo): string {
@@ -11,62 +14,86 @@ function describeCall(pkg: PackageInfo): string {
   return `${call.call} at ${call.pos.file}:${call.pos.line}`;
 }
 
-/** Breadth-first over local imports: the closure, and the nearest package that starts the runtime. */
-function explore(main: PackageInfo, byImportPath: Map<string, PackageInfo>) {
-  const parent = new Map<string, string | undefined>([[main.importPath, undefined]]);
-  const order: PackageInfo[] = [];
-  let starter: PackageInfo | undefined;
-  let cgo: PackageInfo | undefined;
-  const queue = [main];
-  for (let head = 0; head < queue.length; head++) {
-    const pkg = queue[head]!;
-    order.push(pkg);
-    if (!starter && pkg.lambdaStarts.length > 0) starter = pkg;
-    if (!cgo && pkg.cgo) cgo = pkg;
-    for (const imp of pkg.imports) {
-      const dep = byImportPath.get(imp);
-      if (dep && !parent.has(imp)) {
-        parent.set(imp, pkg.importPath);
-        queue.push(dep);
-      }
-    }
-  }
-  let chain: string[] | undefined;
-  if (starter) {
-    chain = [];
-    for (let p: string | undefined = starter.importPath; p !== undefined; p = parent.get(p)) chain.unshift(p);
-  }
-  return { order, starter, chain, cgo };
+interface Graph {
+  packages: PackageInfo[];
+  /** Local imports of each package, as indices, in import-path order (so walks are deterministic). */
+  edges: Int32Array[];
 }
 
-/** The main packages of the build, sorted by dir. `packages` must be the whole build's packages. */
-export function classifyMains(packages: PackageInfo[]): MainPackage[] {
-  const byImportPath = new Map(packages.map((p) => [p.importPath, p]));
+function buildGraph(packages: PackageInfo[]): Graph {
+  const index = new Map(packages.map((p, i) => [p.importPath, i]));
+  const edges = packages.map((p) => {
+    const local: number[] = [];
+    for (const imp of p.imports) {
+      const i = index.get(imp);
+      if (i !== undefined) local.push(i);
+    }
+    return Int32Array.from(local);
+  });
+  return { packages, edges };
+}
+
+/** Breadth-first from `start`: the closure, the nearest runtime starter with its chain, the nearest cgo user. */
+function explore(g: Graph, start: number, parent: Int32Array, visited: Uint8Array) {
+  visited.fill(0);
+  const queue = [start];
+  visited[start] = 1;
+  parent[start] = -1;
+  let starter = -1;
+  let cgo = -1;
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head]!;
+    const pkg = g.packages[i]!;
+    if (starter < 0 && pkg.lambdaStarts.length > 0) starter = i;
+    if (cgo < 0 && pkg.cgo) cgo = i;
+    for (const j of g.edges[i]!) {
+      if (visited[j]) continue;
+      visited[j] = 1;
+      parent[j] = i;
+      queue.push(j);
+    }
+  }
+  const chain: string[] = [];
+  for (let i = starter; i >= 0; i = parent[i]!) chain.unshift(g.packages[i]!.importPath);
+  const localPackages: string[] = [];
+  for (let i = 0; i < visited.length; i++) if (visited[i]) localPackages.push(g.packages[i]!.dir);
+  return { localPackages, starter, chain, cgo };
+}
+
+/** The main packages of the build, sorted by dir. `input` must be all packages of the build. */
+export function classifyMains(input: PackageInfo[]): MainPackage[] {
+  const isSorted = input.every((p, i) => i === 0 || input[i - 1]!.dir < p.dir);
+  const packages = isSorted ? input : [...input].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  const g = buildGraph(packages);
+  const parent = new Int32Array(packages.length);
+  const visited = new Uint8Array(packages.length);
   const mains: MainPackage[] = [];
-  for (const pkg of packages) {
-    if (pkg.name !== "main") continue;
-    const { order, starter, chain, cgo } = explore(pkg, byImportPath);
+  packages.forEach((pkg, index) => {
+    if (pkg.name !== "main") return;
+    const found = explore(g, index, parent, visited);
     const main: MainPackage = {
       dir: pkg.dir,
       importPath: pkg.importPath,
       module: pkg.module,
-      kind: starter ? "lambda" : "command",
-      reason: "",
-      cgo: cgo !== undefined,
-      localPackages: order.map((p) => p.dir).sort(compareStrings),
+      kind: found.starter >= 0 ? "lambda" : "command",
+      reason: "no package in its import graph calls lambda.Start or lambdaurl.Start",
+      cgo: found.cgo >= 0,
+      localPackages: found.localPackages,
     };
-    if (starter && chain) {
-      main.lambdaVia = chain;
+    if (found.starter >= 0) {
+      const starter = packages[found.starter]!;
+      main.lambdaVia = found.chain;
       main.lambdaCall = starter.lambdaStarts[0]!;
       main.reason =
         starter === pkg
           ? `calls ${describeCall(starter)}`
-          : `imports ${starter.dir} (via ${chain.join(" → ")}), which calls ${describeCall(starter)}`;
-    } else {
-      main.reason = "no package in its import graph calls lambda.Start or lambdaurl.Start";
+          : `imports ${starter.dir} (via ${found.chain.join(" → ")}), which calls ${describeCall(starter)}`;
     }
-    if (cgo) main.cgoReason = cgo.cgoReason ?? `${cgo.dir} uses cgo`;
+    if (found.cgo >= 0) {
+      const user = packages[found.cgo]!;
+      main.cgoReason = user.cgoReason ?? `${user.dir} uses cgo`;
+    }
     mains.push(main);
-  }
-  return mains.sort((a, b) => compareStrings(a.dir, b.dir));
+  });
+  return mains;
 }

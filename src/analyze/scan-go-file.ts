@@ -19,21 +19,24 @@ export const LAMBDA_PACKAGE = "github.com/aws/aws-lambda-go/lambda";
 export const LAMBDAURL_PACKAGE = "github.com/aws/aws-lambda-go/lambdaurl";
 
 /** The runtime-starting functions of each package, keyed by Go name, valued by how rpk reports them. */
-const START_FUNCS: Record<string, Map<string, LambdaStartFunc>> = {
-  [LAMBDA_PACKAGE]: new Map(
-    (
-      [
-        "Start",
-        "StartWithOptions",
-        "StartHandler",
-        "StartHandlerFunc",
-        "StartWithContext",
-        "StartHandlerWithContext",
-      ] as const
-    ).map((f) => [f, `lambda.${f}` as LambdaStartFunc]),
-  ),
-  [LAMBDAURL_PACKAGE]: new Map([["Start", "lambdaurl.Start" as LambdaStartFunc]]),
-};
+const START_FUNCS = new Map<string, Map<string, LambdaStartFunc>>([
+  [
+    LAMBDA_PACKAGE,
+    new Map(
+      (
+        [
+          "Start",
+          "StartWithOptions",
+          "StartHandler",
+          "StartHandlerFunc",
+          "StartWithContext",
+          "StartHandlerWithContext",
+        ] as const
+      ).map((f) => [f, `lambda.${f}` as LambdaStartFunc]),
+    ),
+  ],
+  [LAMBDAURL_PACKAGE, new Map([["Start", "lambdaurl.Start" as LambdaStartFunc]])],
+]);
 const DEFAULT_NAMES: Record<string, string> = { [LAMBDA_PACKAGE]: "lambda", [LAMBDAURL_PACKAGE]: "lambdaurl" };
 
 export interface GoImport {
@@ -58,11 +61,26 @@ export interface GoFileScan {
   lambdaStarts: LambdaStartCall[];
   /** Why the file cannot be used as written (malformed constraint, no package clause, bad //go:embed). */
   problem?: string;
+  /** Set when `truncated` input was not enough: scan the whole file instead (other fields are partial). */
+  incomplete?: boolean;
 }
+
+/** Bytes are decoded as latin1 (a plain copy, much faster than UTF-8); extracted strings are re-decoded. */
+type Decode = (s: string) => string;
+const asIs: Decode = (s) => s;
+const fromLatin1: Decode = (s) => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, "latin1").toString("utf8");
+  return s;
+};
 
 export interface ScanOptions {
   /** Relative path of the file (posix), used in positions; its base name feeds file-name constraints. */
   file: string;
+  /**
+   * The source is only the beginning of the file. The scan then sets `incomplete` when it needed more
+   * (the header or imports run past the end, or the file imports lambda/embed and the body matters).
+   */
+  truncated?: boolean;
   /**
    * Tag sets for linux/<arch> with and without the cgo tag. When given, the scan stops after the header
    * for files neither set selects (no imports are read).
@@ -71,11 +89,12 @@ export interface ScanOptions {
 }
 
 /** Port of the go command's header rule: where //go:build and // +build lines are honoured. */
-function readHeader(text: string): { goBuild?: string; plusBuild: string[]; problem?: string } {
+function readHeader(text: string): { goBuild?: string; plusBuild: string[]; problem?: string; ended: boolean } {
   let goBuild: string | undefined;
   let end = 0; // offset after the last blank line seen before the first non-comment line
   let ended = false;
   let inSlashStar = false;
+  let sawCode = false;
   let pos = 0;
   lines: while (pos < text.length) {
     let nl = text.indexOf("\n", pos);
@@ -88,7 +107,7 @@ function readHeader(text: string): { goBuild?: string; plusBuild: string[]; prob
     }
     if (!line.startsWith("//")) ended = true;
     if (!inSlashStar && isGoBuildLine(line)) {
-      if (goBuild !== undefined) return { plusBuild: [], problem: "multiple //go:build lines" };
+      if (goBuild !== undefined) return { plusBuild: [], problem: "multiple //go:build lines", ended: true };
       goBuild = line;
     }
     while (line.length > 0) {
@@ -105,16 +124,17 @@ function readHeader(text: string): { goBuild?: string; plusBuild: string[]; prob
         line = line.slice(2).trim();
         continue;
       }
+      sawCode = true;
       break lines; // code: the header is over
     }
   }
-  if (goBuild !== undefined) return { goBuild, plusBuild: [] };
+  if (goBuild !== undefined) return { goBuild, plusBuild: [], ended: sawCode };
   const plusBuild = text
     .slice(0, end)
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => isPlusBuildLine(l));
-  return { plusBuild };
+  return { plusBuild, ended: sawCode };
 }
 
 function baseName(file: string): string {
@@ -149,10 +169,10 @@ function parseEmbedArgs(args: string): string[] | undefined {
   return out;
 }
 
-function collectEmbeds(directives: LineComment[], scan: GoFileScan): void {
+function collectEmbeds(directives: LineComment[], scan: GoFileScan, decode: Decode): void {
   for (const d of directives) {
     if (!d.text.startsWith("//go:embed")) continue;
-    const rest = d.text.slice("//go:embed".length);
+    const rest = decode(d.text.slice("//go:embed".length));
     if (rest !== "" && rest[0] !== " " && rest[0] !== "\t") continue; // e.g. //go:embedded is another directive
     const patterns = parseEmbedArgs(rest);
     if (!patterns || patterns.length === 0) {
@@ -164,15 +184,15 @@ function collectEmbeds(directives: LineComment[], scan: GoFileScan): void {
 }
 
 /** Reads the import declarations; the lexer is left on the first token after them. */
-function readImports(lex: GoLexer, scan: GoFileScan): void {
+function readImports(lex: GoLexer, scan: GoFileScan, decode: Decode): void {
   const readSpec = (): void => {
     let name: string | undefined;
     if (lex.at(IDENT) || lex.isPunct(".")) {
-      name = lex.text();
+      name = decode(lex.text());
       lex.next();
     }
     if (!lex.at(STRING)) return;
-    const path = unquoteGoString(lex.text());
+    const path = unquoteGoString(decode(lex.text()));
     if (path !== undefined) {
       const spec: GoImport = { path, line: lex.tokLine };
       if (name !== undefined) spec.name = name;
@@ -203,7 +223,7 @@ function findLambdaStarts(lex: GoLexer, scan: GoFileScan): void {
   const qualified = new Map<string, Map<string, LambdaStartFunc>>();
   let dotFuncs: Map<string, LambdaStartFunc> | undefined;
   for (const imp of scan.imports) {
-    const funcs = START_FUNCS[imp.path];
+    const funcs = START_FUNCS.get(imp.path);
     if (!funcs || imp.name === "_") continue;
     if (imp.name === ".") dotFuncs = new Map([...(dotFuncs ?? []), ...funcs]);
     else qualified.set(imp.name ?? DEFAULT_NAMES[imp.path]!, funcs);
@@ -227,14 +247,27 @@ function findLambdaStarts(lex: GoLexer, scan: GoFileScan): void {
   }
 }
 
-/** Scans one Go file; never throws for malformed content (it sets `problem` instead). */
-export function scanGoFile(text: string, options: ScanOptions): GoFileScan {
+/**
+ * Scans one Go file; never throws for malformed content (it sets `problem` instead).
+ * `source` may be the file's bytes: they are decoded as latin1 for lexing (Go syntax is ASCII; non-ASCII
+ * bytes only occur inside identifiers, strings and comments), and extracted names are re-decoded as UTF-8.
+ */
+export function scanGoFile(source: string | Uint8Array, options: ScanOptions): GoFileScan {
+  const bytes = typeof source !== "string";
+  const text = bytes ? Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("latin1") : source;
+  const decode = bytes ? fromLatin1 : asIs;
+  const truncated = options.truncated === true;
   const scan: GoFileScan = { file: options.file, imports: [], importsC: false, embedPatterns: [], lambdaStarts: [] };
+  const incomplete = () => {
+    scan.incomplete = true;
+    return scan;
+  };
   const header = readHeader(text);
   if (header.problem) {
     scan.problem = `${options.file}: ${header.problem}`;
     return scan;
   }
+  if (truncated && !header.ended) return incomplete();
   if (header.goBuild !== undefined) scan.constraint = header.goBuild;
   else if (header.plusBuild.length > 0) scan.constraint = header.plusBuild.join("\n");
 
@@ -258,23 +291,32 @@ export function scanGoFile(text: string, options: ScanOptions): GoFileScan {
   // Directive comments are collected from the start (cheaply: only `//go:` comments are kept) so that a
   // //go:embed right above the first declaration is not lost while the imports are being read.
   const directives: LineComment[] = [];
-  const mayEmbed = text.includes("//go:embed");
+  const mayEmbed = truncated || text.includes("//go:embed");
   if (mayEmbed) lex.directives = directives;
   lex.next();
   if (!(lex.at(IDENT) && lex.text() === "package" && lex.next() === IDENT)) {
+    if (truncated) return incomplete();
     scan.problem = `${options.file}:${lex.tokLine}: expected package clause`;
     return scan;
   }
-  scan.packageName = lex.text();
+  scan.packageName = decode(lex.text());
   lex.next();
   while (lex.isPunct(";")) lex.next();
-  readImports(lex, scan);
+  readImports(lex, scan, decode);
+  // At the end of a truncated text the import list may go on.
+  if (truncated && lex.at(EOF)) return incomplete();
 
-  const wantsLambda = scan.imports.some((i) => START_FUNCS[i.path] !== undefined && i.name !== "_");
-  const wantsEmbed = mayEmbed && scan.imports.some((i) => i.path === "embed");
+  let wantsLambda = false;
+  let importsEmbed = false;
+  for (const i of scan.imports) {
+    if (START_FUNCS.has(i.path) && i.name !== "_") wantsLambda = true;
+    else if (i.path === "embed") importsEmbed = true;
+  }
+  const wantsEmbed = mayEmbed && importsEmbed;
   if (!wantsLambda && !wantsEmbed) return scan;
+  if (truncated) return incomplete();
   if (wantsLambda) findLambdaStarts(lex, scan);
   else while (lex.next() !== EOF);
-  if (wantsEmbed) collectEmbeds(directives, scan);
+  if (wantsEmbed) collectEmbeds(directives, scan, decode);
   return scan;
 }

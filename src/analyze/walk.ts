@@ -8,12 +8,12 @@
  * reads measured faster than fs.promises with bounded concurrency, since each read costs far less than a
  * promise round trip through the libuv thread pool. See docs/benchmarks-plan.md.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { matchFileName } from "./constraint.js";
 import { assemblePackage, type DirectoryScan, OTHER_SOURCE_EXTENSIONS } from "./package.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
-import { scanGoFile } from "./scan-go-file.js";
+import { type GoFileScan, scanGoFile } from "./scan-go-file.js";
 import type { ModuleInfo, PackageInfo } from "./types.js";
 
 export interface WalkOptions {
@@ -32,6 +32,39 @@ function ignoreMatcher(patterns: string[]): (relToModule: string) => boolean {
     const dir = norm(rel);
     return rooted.some((p) => dir.startsWith(p)) || anywhere.some((p) => dir.includes(p));
   };
+}
+
+/**
+ * Go files are read in one 8 KiB read into a reused buffer. Most files fit; for a larger one the first
+ * chunk is usually enough (build constraints, package clause and imports come first), and the rest is
+ * read only when the scanner asks for it (the file imports aws-lambda-go or embed, or its imports run on).
+ */
+const CHUNK_SIZE = 8192;
+const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+
+function readAndScan(abs: string, file: string, tags: WalkOptions["tags"]): GoFileScan {
+  const fd = openSync(abs, "r");
+  try {
+    const n = readSync(fd, chunk, 0, CHUNK_SIZE, 0);
+    if (n < CHUNK_SIZE) return scanGoFile(chunk.subarray(0, n), { file, tags });
+    // Cut after the last complete line so no token (or UTF-8 sequence) is split.
+    const cut = chunk.lastIndexOf(10, n - 1) + 1;
+    const head = scanGoFile(chunk.subarray(0, cut), { file, tags, truncated: true });
+    if (!head.incomplete) return head;
+    const whole = Buffer.allocUnsafe(Math.max(fstatSync(fd).size, n));
+    let total = 0;
+    for (let got = -1; got !== 0 && total < whole.length; total += got) {
+      got = readSync(fd, whole, total, whole.length - total, total);
+    }
+    return scanGoFile(whole.subarray(0, total), { file, tags });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** root + posix rel by concatenation: path.join's normalisation showed up in profiles, and rel is clean. */
+function absoluteDir(root: string, rel: string): string {
+  return rel === "" ? root : `${root}${path.sep}${rel}`;
 }
 
 function skipDirName(name: string): boolean {
@@ -74,7 +107,7 @@ function scanDirectory(
   entries: Dirent[],
   warnings: string[],
 ): { packageInfo?: PackageInfo; subdirs: string[] } {
-  const abs = path.join(o.root, rel);
+  const abs = absoluteDir(o.root, rel);
   const subdirs: string[] = [];
   const scan: DirectoryScan = { rel, module, relToModule, scans: [], otherFiles: [] };
   for (const entry of entries) {
@@ -88,14 +121,11 @@ function scanDirectory(
     if (name.endsWith(".go")) {
       if (name.endsWith("_test.go") || !matchFileName(name, o.tags.withCgo)) continue;
       const file = joinRel(rel, name);
-      let text: string;
       try {
-        text = readFileSync(path.join(abs, name), "utf8");
+        scan.scans.push(readAndScan(`${abs}${path.sep}${name}`, file, o.tags));
       } catch (error) {
         warnings.push(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-        continue;
       }
-      scan.scans.push(scanGoFile(text, { file, tags: o.tags }));
     } else if (OTHER_SOURCE_EXTENSIONS.has(extensionOf(name)) && matchFileName(name, o.tags.withCgo)) {
       scan.otherFiles.push(name);
     }
@@ -115,7 +145,7 @@ export function walkPackages(o: WalkOptions): { packages: PackageInfo[]; warning
     while (stack.length > 0) {
       const relToModule = stack.pop()!;
       const rel = joinRel(moduleRel, relToModule);
-      const entries = readDir(path.join(o.root, rel), warnings, rel);
+      const entries = readDir(absoluteDir(o.root, rel), warnings, rel);
       // A nested go.mod starts another module: not part of this one.
       if (relToModule !== "" && entries.some((e) => e.name === "go.mod" && !e.isDirectory())) continue;
       const { packageInfo, subdirs } = scanDirectory(o, module, rel, relToModule, entries, warnings);
