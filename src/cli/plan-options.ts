@@ -51,7 +51,8 @@ export async function resolvePlanInputs(args: PlanArgs): Promise<{ dir: string; 
   const dir = resolve(args.dir);
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new UserError(`${args.dir} does not exist`, { hint: "pass the directory of a Go module" });
-  if (!info.isDirectory()) throw new UserError(`${args.dir} is not a directory`, { hint: "pass the directory of a Go module" });
+  if (!info.isDirectory())
+    throw new UserError(`${args.dir} is not a directory`, { hint: "pass the directory of a Go module" });
   const config = await loadConfig({
     ...(args.config ? { explicitFile: resolve(args.config) } : {}),
     defaultFile: join(dir, DEFAULT_CONFIG_FILE),

@@ -1,11 +1,11 @@
 import yargs from "yargs";
-import { isUserError } from "../errors.js";
+import { isUserError, UsageError } from "../errors.js";
 import { infoCommand } from "./commands/info.js";
+import { llbCommand } from "./commands/llb.js";
 import { planCommand } from "./commands/plan.js";
 import { schemaCommand } from "./commands/schema.js";
 
 const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
 
 /** Prints one line for a failure: the message for user errors; a short internal-error line otherwise. */
@@ -23,7 +23,6 @@ function reportError(error: unknown, debug: boolean): number {
 
 export async function runCli(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName("rpk")
     .usage("$0 <command> [options]\n\nTurn Go source trees into reproducible AWS Lambda zips and images with BuildKit.")
@@ -31,6 +30,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(planCommand)
     .command(infoCommand)
     .command(schemaCommand)
+    .command(llbCommand)
     .demandCommand(1, "name a command")
     .strict()
     .recommendCommands()
@@ -39,17 +39,14 @@ export async function runCli(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      // Throwing stops yargs from running the command after a validation failure.
+      throw new UsageError(`${message.replace(/\s*\n\s*/g, " ")} (see rpk --help)`);
     })
     .exitProcess(false);
   try {
     await parser.parseAsync();
   } catch (error) {
     return reportError(error, debug);
-  }
-  if (usageError) {
-    process.stderr.write(`rpk: ${usageError} (see rpk --help)\n`);
-    return EXIT_USAGE;
   }
   return 0;
 }

@@ -52,7 +52,10 @@ export function parseConfig(text: string, file: string): RpkConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`invalid JSON (${(error as Error).message})`, { where: file, hint: "fix the config file syntax" });
+    throw new UserError(`invalid JSON (${(error as Error).message})`, {
+      where: file,
+      hint: "fix the config file syntax",
+    });
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -69,7 +72,10 @@ export function parseConfig(text: string, file: string): RpkConfig {
  * Loads the config: an explicit file must exist; the default file is optional.
  * Returns undefined when there is no config.
  */
-export async function loadConfig(options: { explicitFile?: string; defaultFile: string }): Promise<RpkConfig | undefined> {
+export async function loadConfig(options: {
+  explicitFile?: string;
+  defaultFile: string;
+}): Promise<RpkConfig | undefined> {
   const file = options.explicitFile ?? options.defaultFile;
   let text: string;
   try {

@@ -1,6 +1,6 @@
 import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
-import { contextIncludes, CONTEXT_EXCLUDES } from "./context.js";
+import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
 import { chooseCgoImage, golangImage } from "./images.js";
 import { targetNames } from "./names.js";
 import { PLAN_SCHEMA_URL, PLAN_VERSION, type Plan, PlanSchema, type PlanTarget } from "./schema.js";
@@ -73,10 +73,19 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     const runtime = override.runtime ?? settings.runtime;
     const cgo = override.cgo ?? main.cgo;
     const image = cgo
-      ? chooseCgoImage({ goVersion, runtime, target: name, ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}) })
+      ? chooseCgoImage({
+          goVersion,
+          runtime,
+          target: name,
+          ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}),
+        })
       : goImage;
     if (cgo) cgoImage ??= image;
-    const tags = sortedUnique([...(main.kind === "lambda" ? LAMBDA_TAGS : []), ...settings.tags, ...(override.tags ?? [])]);
+    const tags = sortedUnique([
+      ...(main.kind === "lambda" ? LAMBDA_TAGS : []),
+      ...settings.tags,
+      ...(override.tags ?? []),
+    ]);
     const ldflags = [DEFAULT_LDFLAGS, settings.ldflags, override.ldflags].filter((s) => s?.trim()).join(" ");
     const env = Object.fromEntries(
       Object.entries({ CGO_ENABLED: cgo ? "1" : "0", ...settings.env, ...(override.env ?? {}) }).sort(([a], [b]) =>

@@ -29,7 +29,10 @@ export function targetNames(mains: MainPackage[], modulePathOf: (dir: string) =>
   const names = new Map<string, string>();
   for (const main of mains) {
     const name = short.get(main.dir)!;
-    names.set(main.dir, counts.get(name)! > 1 ? sanitize(main.dir.replace(/^\.\/?/, "").replace(/\//g, "-") || name) : name);
+    names.set(
+      main.dir,
+      counts.get(name)! > 1 ? sanitize(main.dir.replace(/^\.\/?/, "").replace(/\//g, "-") || name) : name,
+    );
   }
   return names;
 }

@@ -11,7 +11,9 @@ export const PLAN_VERSION = 1;
 
 export const LambdaArch = z.enum(["x86_64", "arm64"]).describe("Lambda architecture");
 export const LambdaRuntime = z.enum(["provided.al2", "provided.al2023"]).describe("Lambda OS-only runtime");
-export const ArtifactType = z.enum(["zip", "image"]).describe("zip: one <target>.zip per Lambda; image: a Lambda container image");
+export const ArtifactType = z
+  .enum(["zip", "image"])
+  .describe("zip: one <target>.zip per Lambda; image: a Lambda container image");
 export const TargetKind = z.enum(["lambda", "command"]);
 
 const relPath = z
@@ -21,11 +23,11 @@ const relPath = z
     message: "must be a relative path inside the build context (no leading /, no ..)",
   });
 
-const packagePath = z
-  .string()
-  .regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root');
+const packagePath = z.string().regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root');
 
-const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "must be an image reference like docker.io/library/golang:1.26.8-bookworm");
+const imageRef = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "must be an image reference like docker.io/library/golang:1.26.8-bookworm");
 
 export const GoSettingsSchema = z
   .object({
@@ -73,13 +75,19 @@ export const TargetSchema = z
     runtime: LambdaRuntime,
     image: imageRef.describe("image the compile runs in"),
     build: BuildSettingsSchema,
-    output: z.string().regex(/^[A-Za-z0-9._-]+$/).describe("binary name inside the artifact (bootstrap for Lambdas)"),
+    output: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .describe("binary name inside the artifact (bootstrap for Lambdas)"),
   })
   .strict();
 
 export const ContextSchema = z
   .object({
-    include: z.array(z.string().min(1)).min(1).describe("patterns (relative to the context root) the build context sends"),
+    include: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe("patterns (relative to the context root) the build context sends"),
     exclude: z.array(z.string().min(1)).describe("patterns never sent"),
   })
   .strict();

@@ -11,10 +11,13 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   lines.push(`Go ${v.version} (from ${v.source}${v.patchFromTable ? ", newest patch of that release" : ""})`);
   lines.push(`  image      ${plan.go.image}`);
   if (plan.go.cgoImage) lines.push(`  cgo image  ${plan.go.cgoImage}`);
-  if (analysis.workspace) lines.push(`Workspace ${analysis.workspace.file} (${analysis.workspace.work.use.length} use)`);
+  if (analysis.workspace)
+    lines.push(`Workspace ${analysis.workspace.file} (${analysis.workspace.work.use.length} use)`);
   lines.push(`Modules (${analysis.modules.length})`);
   for (const m of analysis.modules) {
-    lines.push(`  ${m.dir.padEnd(24)} ${m.path}${m.origin === "replace" ? "  (local replace)" : ""}${m.hasVendor ? "  (vendored)" : ""}`);
+    lines.push(
+      `  ${m.dir.padEnd(24)} ${m.path}${m.origin === "replace" ? "  (local replace)" : ""}${m.hasVendor ? "  (vendored)" : ""}`,
+    );
   }
   lines.push(`Packages: ${analysis.packages.length}, main packages: ${analysis.mains.length}`);
   lines.push("Targets");
@@ -30,7 +33,10 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
       lines.push(`      ${main.reason}`);
     }
     if (main.cgoReason) lines.push(`      cgo: ${main.cgoReason}`);
-    if (target) lines.push(`      ${target.arch} ${target.runtime} → ${target.kind === "lambda" ? `${target.name}.zip (bootstrap)` : target.output}`);
+    if (target)
+      lines.push(
+        `      ${target.arch} ${target.runtime} → ${target.kind === "lambda" ? `${target.name}.zip (bootstrap)` : target.output}`,
+      );
   }
   for (const w of analysis.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;

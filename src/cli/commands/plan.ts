@@ -7,7 +7,11 @@ export const planCommand = {
   command: "plan [dir]",
   describe: "Analyze a Go tree and write the build plan (rpk.json)",
   builder: (yargs: Argv) =>
-    withPlanOptions(yargs).option("out", { alias: "o", type: "string", describe: "write the plan to FILE (default: stdout)" }),
+    withPlanOptions(yargs).option("out", {
+      alias: "o",
+      type: "string",
+      describe: "write the plan to FILE (default: stdout)",
+    }),
   handler: async (args: PlanArgs & { out?: string }) => {
     const { dir, settings } = await resolvePlanInputs(args);
     const { plan } = await planDirectory(dir, settings);

@@ -106,7 +106,15 @@ describe("plan serialization", () => {
   it("is byte-stable, keeps schema key order and round-trips through parsePlan", () => {
     const plan = createPlan({ amd64: fakeAnalysis() }, settings());
     const text = serializePlan(plan);
-    expect(Object.keys(JSON.parse(text))).toEqual(["$schema", "version", "go", "modules", "context", "artifact", "targets"]);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "$schema",
+      "version",
+      "go",
+      "modules",
+      "context",
+      "artifact",
+      "targets",
+    ]);
     expect(serializePlan(parsePlan(text))).toBe(text);
     const shuffled = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(text)).reverse()));
     expect(serializePlan(parsePlan(shuffled))).toBe(text);
@@ -116,7 +124,9 @@ describe("plan serialization", () => {
   it("reports the offending field of a broken plan", () => {
     const plan = JSON.parse(serializePlan(createPlan({ amd64: fakeAnalysis() }, settings())));
     plan.targets[1].name = plan.targets[0].name;
-    expect(() => parsePlan(JSON.stringify(plan), "rpk.json")).toThrow(/^rpk\.json: targets\[1\]\.name: duplicate target name/);
+    expect(() => parsePlan(JSON.stringify(plan), "rpk.json")).toThrow(
+      /^rpk\.json: targets\[1\]\.name: duplicate target name/,
+    );
     plan.targets[1].name = "Bad Name";
     expect(() => parsePlan(JSON.stringify(plan), "rpk.json")).toThrow(/targets\[1\]\.name/);
     plan.targets[1].kind = "daemon";

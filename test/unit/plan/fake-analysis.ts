@@ -5,7 +5,17 @@ export function fakeAnalysis(overrides: Partial<Analysis> = {}): Analysis {
   const mod: ModuleInfo = {
     dir: ".",
     path: "example.com/app",
-    goMod: { module: "example.com/app", go: "1.26", godebug: [], require: [], replace: [], exclude: [], retract: [], tool: [], ignore: [] },
+    goMod: {
+      module: "example.com/app",
+      go: "1.26",
+      godebug: [],
+      require: [],
+      replace: [],
+      exclude: [],
+      retract: [],
+      tool: [],
+      ignore: [],
+    },
     hasGoSum: true,
     hasVendor: false,
     origin: "root",

@@ -1,0 +1,99 @@
+import { UserError } from "../errors.js";
+import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
+import { compileTarget } from "./compile.js";
+import { downloadModules } from "./download.js";
+import { lambdaImage, lambdaImageConfig } from "./image.js";
+import type { ConvertOptions } from "./options.js";
+import { contextState, moduleFilesState } from "./sources.js";
+import { toolchainState } from "./toolchain.js";
+import { zipOutput, zipTarget, zipTool } from "./zip.js";
+
+export interface LambdaImageResult {
+  target: string;
+  platform: Platform;
+  state: State;
+  /** Present when ConvertOptions.baseImageConfig knew the base image's config. */
+  config?: ImageConfig;
+}
+
+export interface ConvertResult {
+  artifact: Plan["artifact"];
+  targets: PlanTarget[];
+  /** zip artifact: the output directory (zips, command binaries, manifest.json). */
+  zip?: State;
+  /** image artifact: one image per Lambda target. */
+  images: LambdaImageResult[];
+}
+
+export function selectTargets(plan: Plan, names: readonly string[] | undefined): PlanTarget[] {
+  if (!names?.length) return plan.targets;
+  return names.map((name) => {
+    const target = plan.targets.find((t) => t.name === name);
+    if (!target) {
+      throw new UserError(`unknown target "${name}"`, {
+        hint: `the plan has: ${plan.targets.map((t) => t.name).join(", ")}`,
+      });
+    }
+    return target;
+  });
+}
+
+/** Turns a plan into LLB states: toolchain → module download → one compile per target → zips or images. */
+export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertResult {
+  const buildPlatform = options.buildPlatform ?? DEFAULT_PLATFORM;
+  const targets = selectTargets(plan, options.targets);
+  const toolchains = new Map<string, State>();
+  const toolchainFor = (ref: string): State => {
+    let state = toolchains.get(ref);
+    if (!state) {
+      state = toolchainState(ref, buildPlatform);
+      toolchains.set(ref, state);
+    }
+    return state;
+  };
+  const toolchain = toolchainFor(plan.go.image);
+  const context = contextState(plan, options);
+  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan), plan, options);
+
+  const binaries = new Map(
+    targets.map((target) => [
+      target.name,
+      compileTarget({ target, plan, afterDownload, toolchainFor, context, buildPlatform, convert: options }),
+    ]),
+  );
+
+  if (plan.artifact === "image") {
+    const lambdas = targets.filter((t) => t.kind === "lambda");
+    if (lambdas.length === 0) {
+      throw new UserError("image output needs at least one Lambda target", {
+        hint: "pick a Lambda with --target, or use --artifact zip for commands",
+      });
+    }
+    const images = lambdas.map((target) => {
+      const platform: Platform = { os: "linux", architecture: target.build.goarch };
+      const baseConfig = options.baseImageConfig?.(target.runtime, platform);
+      const state = lambdaImage({
+        target,
+        binary: binaries.get(target.name)!,
+        platform,
+        ...(baseConfig ? { baseConfig } : {}),
+      });
+      return {
+        target: target.name,
+        platform,
+        state,
+        ...(baseConfig ? { config: lambdaImageConfig(baseConfig, target, platform) } : {}),
+      };
+    });
+    return { artifact: "image", targets, images };
+  }
+
+  const tool = zipTool(toolchain);
+  const artifacts = targets.map((target) => {
+    const binary = binaries.get(target.name)!;
+    if (target.kind === "command") return { target, state: binary, file: target.output };
+    return { target, state: zipTarget({ toolchain, tool, target, binary }), file: `${target.name}.zip` };
+  });
+  return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts }), images: [] };
+}

@@ -1,0 +1,43 @@
+import { copy, type ImageConfig, image, type Platform, type State } from "../llb/index.js";
+import { lambdaBaseImage, type PlanTarget } from "../plan/index.js";
+
+export const LAMBDA_BOOTSTRAP_PATH = "/var/runtime/bootstrap";
+
+/** The Lambda base image for the target's runtime with the binary at /var/runtime/bootstrap (0755). */
+export function lambdaImage(options: {
+  target: PlanTarget;
+  binary: State;
+  platform: Platform;
+  baseConfig?: ImageConfig;
+}): State {
+  const { target } = options;
+  return image(lambdaBaseImage(target.runtime), {
+    platform: options.platform,
+    ...(options.baseConfig ? { config: options.baseConfig } : {}),
+  }).file(copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, { mode: 0o755, createDestPath: true }), {
+    customName: `[${target.name}] COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH}`,
+  });
+}
+
+/**
+ * The exported image config: the base image's config kept (Env, Entrypoint /lambda-entrypoint.sh,
+ * WorkingDir), Cmd set to the handler name, one history entry for our layer. Times come from the base
+ * image, never the clock, so the same inputs give the same image.
+ */
+export function lambdaImageConfig(base: ImageConfig, target: PlanTarget, platform: Platform): ImageConfig {
+  const created = typeof base.created === "string" ? base.created : "1970-01-01T00:00:00Z";
+  const history = Array.isArray(base.history) ? [...(base.history as unknown[])] : [];
+  history.push({
+    created,
+    created_by: `rpk: COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH} (${target.name})`,
+    comment: "rpk",
+  });
+  return {
+    ...base,
+    created,
+    architecture: platform.architecture,
+    os: platform.os,
+    config: { ...(base.config ?? {}), Cmd: ["bootstrap"] },
+    history,
+  };
+}

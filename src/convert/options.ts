@@ -1,0 +1,54 @@
+import type { ImageConfig, Platform } from "../llb/index.js";
+import type { LambdaRuntimeName } from "../plan/index.js";
+
+/** Environment variables that reach `go mod download` and `go build` from the user's environment. */
+export const GO_PASSTHROUGH_ENV = [
+  "GOFLAGS",
+  "GOINSECURE",
+  "GONOPROXY",
+  "GONOSUMCHECK",
+  "GONOSUMDB",
+  "GOPRIVATE",
+  "GOPROXY",
+  "GOSUMDB",
+] as const;
+
+export type GoPassthroughEnv = Partial<Record<(typeof GO_PASSTHROUGH_ENV)[number], string>>;
+
+export interface ConvertOptions {
+  /** Only these targets (names); all of the plan's when absent. */
+  targets?: readonly string[];
+  /** Where the Go toolchain runs. Compiles cross-compile from here; never emulated. Default linux/amd64. */
+  buildPlatform?: Platform;
+  /** Name of the local source that carries the sources (`--local context=DIR`). Default "context". */
+  contextName?: string;
+  /** Session that serves the context (client builds); absent for `rpk llb | buildctl`. */
+  sessionId?: string;
+  /** GOPROXY and friends (see GO_PASSTHROUGH_ENV); other keys are ignored. */
+  goEnv?: GoPassthroughEnv;
+  /** Network of steps that fetch modules: BuildKit's sandbox network by default. */
+  network?: "sandbox" | "host";
+  /** Secrets to mount into module downloads and compiles, e.g. a .netrc for private modules. */
+  secrets?: readonly { id: string; target: string }[];
+  /** Forward the client's SSH agent into module downloads (git over ssh for GOPRIVATE modules). */
+  ssh?: boolean;
+  /**
+   * Resolved config of the Lambda base image per runtime and platform, for image output. The build function
+   * resolves it through the gateway; without it the image config is not produced.
+   */
+  baseImageConfig?: (runtime: LambdaRuntimeName, platform: Platform) => ImageConfig | undefined;
+}
+
+/** Paths and cache ids inside the toolchain containers. */
+export const LAYOUT = {
+  src: "/src",
+  out: "/out",
+  tool: "/rpk",
+  gopath: "/go",
+  modcache: "/go/pkg/mod",
+  gocache: "/root/.cache/go-build",
+  modcacheId: "rpk-go-mod-cache",
+  gocacheId: "rpk-go-build-cache",
+  // The official golang images put Go here; setting PATH ourselves keeps the LLB independent of image config.
+  path: "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+} as const;

@@ -1,0 +1,39 @@
+import { copy, local, type State, scratch } from "../llb/index.js";
+import type { Plan } from "../plan/index.js";
+import type { ConvertOptions } from "./options.js";
+
+/**
+ * The build context: a local source that sends only the plan's include list. A fixed `local.unique` keeps
+ * `rpk llb` byte-identical between runs; a client build names its session instead.
+ */
+export function contextState(plan: Plan, options: ConvertOptions): State {
+  return local(options.contextName ?? "context", {
+    includePatterns: plan.context.include,
+    excludePatterns: plan.context.exclude,
+    sharedKeyHint: "rpk-context",
+    customName: "[context] load Go sources",
+    ...(options.sessionId ? { sessionId: options.sessionId } : { uniqueId: "rpk-context" }),
+  });
+}
+
+/** Every go.mod/go.sum (and go.work/go.work.sum): the only inputs of the module download step. */
+export function moduleFiles(plan: Plan): string[] {
+  return [...(plan.workspace?.files ?? []), ...plan.modules.flatMap((m) => m.files)].sort();
+}
+
+/**
+ * A state holding just the module files, copied out of the context. Its content digest changes only when
+ * they do, which is what keeps `go mod download` cached across source edits.
+ */
+export function moduleFilesState(context: State, plan: Plan): State {
+  return scratch().file(
+    copy(context, "/", "/", {
+      includePatterns: moduleFiles(plan),
+      copyDirContents: true,
+      createDestPath: true,
+      allowWildcard: true,
+      allowEmptyWildcard: true,
+    }),
+    { customName: "[context] go.mod, go.sum and go.work files" },
+  );
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { copy, type FileAction, mkfile, type State, scratch } from "../llb/index.js";
+import type { PlanTarget } from "../plan/index.js";
+import { LAYOUT } from "./options.js";
+import { buildCacheMount } from "./toolchain.js";
+
+/** The rpk-zip source, shipped next to this module (scripts/copy-assets.mjs copies it into dist). */
+function zipToolSource(): string {
+  return readFileSync(new URL("./tools/rpkzip.go", import.meta.url), "utf8");
+}
+
+/** Compiles rpk-zip once per toolchain image; cached by the digest of its source. */
+export function zipTool(toolchain: State): State {
+  const source = scratch().file(mkfile("/rpkzip.go", 0o644, zipToolSource()), {
+    customName: "[output] rpk-zip source",
+  });
+  const exec = toolchain.run({
+    args: ["go", "build", "-trimpath", "-buildvcs=false", "-o", `${LAYOUT.out}/rpk-zip`, "/tool/rpkzip.go"],
+    cwd: "/tool",
+    env: { CGO_ENABLED: "0", GOFLAGS: "", GO111MODULE: "off" },
+    network: "none",
+    mounts: [
+      { type: "bind", dest: "/tool", from: source, readonly: true },
+      { type: "bind", dest: LAYOUT.out, from: scratch() },
+      buildCacheMount,
+    ],
+    customName: "[output] build rpk-zip",
+  });
+  return exec.getMount(LAYOUT.out);
+}
+
+/** `<name>.zip` with `bootstrap` (0755) at its root, written by rpk-zip inside BuildKit. */
+export function zipTarget(options: { toolchain: State; tool: State; target: PlanTarget; binary: State }): State {
+  const { target } = options;
+  const exec = options.toolchain.run({
+    args: [`${LAYOUT.tool}/rpk-zip`, "zip", `${LAYOUT.out}/${target.name}.zip`, `bootstrap=/in/${target.output}:755`],
+    network: "none",
+    mounts: [
+      { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
+      { type: "bind", dest: "/in", from: options.binary, readonly: true },
+      { type: "bind", dest: LAYOUT.out, from: scratch() },
+    ],
+    customName: `[${target.name}] zip bootstrap`,
+  });
+  return exec.getMount(LAYOUT.out);
+}
+
+/**
+ * The zip output directory: every Lambda's zip, every command's binary, and manifest.json (hashes computed
+ * inside BuildKit, so the frontend writes the same manifest).
+ */
+export function zipOutput(options: {
+  toolchain: State;
+  tool: State;
+  artifacts: { target: PlanTarget; state: State; file: string }[];
+}): State {
+  const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // One FileOp with chained copies: a single vertex instead of one per artifact.
+  let actions: FileAction | undefined;
+  for (const artifact of sorted) {
+    const args = [
+      artifact.state,
+      `/${artifact.file}`,
+      `/${artifact.file}`,
+      artifact.target.kind === "command" ? { mode: 0o755 } : {},
+    ] as const;
+    actions = actions ? actions.copy(...args) : copy(...args);
+  }
+  const collected = actions ? scratch().file(actions, { customName: "[output] collect artifacts" }) : scratch();
+  const entries = sorted.map((a) =>
+    [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
+  );
+  const exec = options.toolchain.run({
+    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, ...entries],
+    network: "none",
+    mounts: [
+      { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
+      { type: "bind", dest: LAYOUT.out, from: collected },
+    ],
+    customName: "[output] manifest.json",
+  });
+  return exec.getMount(LAYOUT.out);
+}
