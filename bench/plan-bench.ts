@@ -8,6 +8,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyze } from "../src/analyze/index.js";
@@ -25,6 +26,8 @@ const goPatterns = ["./libs/common/...", ...DEFAULT_SYNTH.services.map((s) => `.
 
 interface Sample {
   ms: number;
+  /** user + sys CPU time: less sensitive than wall time to other load on the machine. */
+  cpuMs: number;
   rssMb: number;
 }
 
@@ -32,7 +35,7 @@ interface Sample {
 function measure(command: string, args: string[], cwd: string): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn("/usr/bin/time", ["-f", "RSSKB=%M", command, ...args], {
+    const child = spawn("/usr/bin/time", ["-f", "RSSKB=%M CPU=%U+%S", command, ...args], {
       cwd,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -43,12 +46,12 @@ function measure(command: string, args: string[], cwd: string): Promise<Sample> 
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const kb = /RSSKB=(\d+)/.exec(stderr);
-      if (code !== 0 || !kb) {
+      const m = /RSSKB=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(stderr);
+      if (code !== 0 || !m) {
         reject(new Error(`${command} ${args.join(" ")} failed (exit ${code}):\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ ms, rssMb: Number(kb[1]) / 1024 });
+      resolve({ ms, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, rssMb: Number(m[1]) / 1024 });
     });
   });
 }
@@ -121,20 +124,30 @@ async function main(): Promise<void> {
     inProcess.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
 
-  const goMedian = median(samples["go list -json ./..."]!.map((s) => s.ms));
-  console.log(`\nruns: ${runs} each, alternating; plan has ${plan.targets.length} targets\n`);
-  console.log("| tool | median ms | min ms | max ms | peak RSS MB | ratio vs go list |");
-  console.log("|---|---:|---:|---:|---:|---:|");
+  const goList = samples["go list -json ./..."]!;
+  const goMedian = median(goList.map((s) => s.ms));
+  const goCpu = median(goList.map((s) => s.cpuMs));
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  console.log(`\nruns: ${runs} each, alternating; plan has ${plan.targets.length} targets`);
+  console.log(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}\n`,
+  );
+  console.log(
+    "| tool | median ms | min ms | max ms | median CPU ms | peak RSS MB | ratio vs go list (wall) | ratio (CPU) |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const [name, list] of Object.entries(samples)) {
     const ms = list.map((s) => s.ms);
+    const cpu = median(list.map((s) => s.cpuMs));
     const rss = Math.max(...list.map((s) => s.rssMb));
-    const row = [name, median(ms), Math.min(...ms), Math.max(...ms), rss, median(ms) / goMedian];
     console.log(
-      `| ${row[0]} | ${(row[1] as number).toFixed(0)} | ${(row[2] as number).toFixed(0)} | ${(row[3] as number).toFixed(0)} | ${(row[4] as number).toFixed(0)} | ${(row[5] as number).toFixed(2)} |`,
+      `| ${name} | ${fmt(median(ms))} | ${fmt(Math.min(...ms))} | ${fmt(Math.max(...ms))} | ${fmt(cpu)} | ${fmt(rss)} | ${fmt(median(ms) / goMedian, 2)} | ${fmt(cpu / goCpu, 2)} |`,
     );
   }
   console.log(
-    `| analyze() in-process | ${median(inProcess).toFixed(0)} | ${Math.min(...inProcess).toFixed(0)} | ${Math.max(...inProcess).toFixed(0)} | – | ${(median(inProcess) / goMedian).toFixed(2)} |`,
+    `| analyze() in-process, warm | ${fmt(median(inProcess))} | ${fmt(Math.min(...inProcess))} | ${fmt(Math.max(...inProcess))} | – | – | ${fmt(median(inProcess) / goMedian, 2)} | – |`,
   );
 }
 

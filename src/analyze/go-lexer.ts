@@ -59,6 +59,23 @@ export class GoLexer {
     return this.kind === kind;
   }
 
+  /** True if the current token's text is exactly `word` (without slicing a string). */
+  textIs(word: string): boolean {
+    return this.end - this.start === word.length && this.src.startsWith(word, this.start);
+  }
+
+  /**
+   * For a STRING token: its value when the literal needs no unescaping (the common case for import
+   * paths), else undefined — then decode text() with unquoteGoString.
+   */
+  plainStringValue(): string | undefined {
+    const quote = this.src.charCodeAt(this.start);
+    const last = this.end - 1;
+    if (last <= this.start || this.src.charCodeAt(last) !== quote) return undefined;
+    const body = this.src.slice(this.start + 1, last);
+    return body.includes(quote === BACKQUOTE ? "\r" : "\\") ? undefined : body;
+  }
+
   /** True if the current token is punctuation `ch`. */
   isPunct(ch: string): boolean {
     return this.kind === PUNCT && this.src.charCodeAt(this.start) === ch.charCodeAt(0);

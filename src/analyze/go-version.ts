@@ -127,7 +127,13 @@ function pickCandidate(s: GoVersionSources): Candidate | undefined {
   return highest(toolchains) ?? highest(goLines);
 }
 
-/** Resolves the effective Go version; see the precedence at the top of this file. */
+/**
+ * Resolves the effective Go version. Precedence, first match wins:
+ * `.go-version` > `mise.toml` ([tools] go / golang) > `.tool-versions` (golang / go) >
+ * highest `toolchain` across go.work and build modules > highest `go` line across them.
+ * Language-only versions and prereleases are completed from the release table (patchFromTable: true).
+ * Throws UserError (where = the file) for versions that are not Go versions or not in the table.
+ */
 export function resolveGoVersion(sources: GoVersionSources): ResolvedGoVersion {
   const chosen = pickCandidate(sources);
   if (!chosen) {

@@ -183,36 +183,40 @@ function collectEmbeds(directives: LineComment[], scan: GoFileScan, decode: Deco
   }
 }
 
+/** Reads one import spec (`[name] "path"`); consumes at least one token when on a name or a string. */
+function readImportSpec(lex: GoLexer, scan: GoFileScan, decode: Decode): void {
+  let name: string | undefined;
+  if (lex.at(IDENT) || lex.isPunct(".")) {
+    name = decode(lex.text());
+    lex.next();
+  }
+  if (!lex.at(STRING)) return;
+  // Decode before unescaping: escapes like \u00e9 must not be re-decoded as latin1 bytes.
+  const plain = lex.plainStringValue();
+  const path = plain !== undefined ? decode(plain) : unquoteGoString(decode(lex.text()));
+  if (path !== undefined) {
+    const spec: GoImport = { path, line: lex.tokLine };
+    if (name !== undefined) spec.name = name;
+    scan.imports.push(spec);
+    if (path === "C") scan.importsC = true;
+  }
+  lex.next();
+}
+
 /** Reads the import declarations; the lexer is left on the first token after them. */
 function readImports(lex: GoLexer, scan: GoFileScan, decode: Decode): void {
-  const readSpec = (): void => {
-    let name: string | undefined;
-    if (lex.at(IDENT) || lex.isPunct(".")) {
-      name = decode(lex.text());
-      lex.next();
-    }
-    if (!lex.at(STRING)) return;
-    const path = unquoteGoString(decode(lex.text()));
-    if (path !== undefined) {
-      const spec: GoImport = { path, line: lex.tokLine };
-      if (name !== undefined) spec.name = name;
-      scan.imports.push(spec);
-      if (path === "C") scan.importsC = true;
-    }
-    lex.next();
-  };
-  while (lex.at(IDENT) && lex.text() === "import") {
+  while (lex.at(IDENT) && lex.textIs("import")) {
     lex.next();
     if (lex.isPunct("(")) {
       lex.next();
       while (!lex.at(EOF) && !lex.isPunct(")")) {
         // readSpec consumes at least one token when it starts on a name or a string; skip anything else.
-        if (lex.at(IDENT) || lex.at(STRING) || lex.isPunct(".")) readSpec();
+        if (lex.at(IDENT) || lex.at(STRING) || lex.isPunct(".")) readImportSpec(lex, scan, decode);
         else lex.next();
       }
       lex.next();
     } else {
-      readSpec();
+      readImportSpec(lex, scan, decode);
     }
     while (lex.isPunct(";")) lex.next();
   }
@@ -253,9 +257,18 @@ function findLambdaStarts(lex: GoLexer, scan: GoFileScan): void {
  * bytes only occur inside identifiers, strings and comments), and extracted names are re-decoded as UTF-8.
  */
 export function scanGoFile(source: string | Uint8Array, options: ScanOptions): GoFileScan {
-  const bytes = typeof source !== "string";
-  const text = bytes ? Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("latin1") : source;
-  const decode = bytes ? fromLatin1 : asIs;
+  if (typeof source === "string") return scanText(source, asIs, options);
+  return scanLatin1(Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("latin1"), options);
+}
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/** Scans text that was decoded from the file's bytes as latin1 (what the walker does: one copy, no UTF-8). */
+export function scanLatin1(text: string, options: ScanOptions): GoFileScan {
+  return scanText(text, NON_ASCII.test(text) ? fromLatin1 : asIs, options);
+}
+
+function scanText(text: string, decode: Decode, options: ScanOptions): GoFileScan {
   const truncated = options.truncated === true;
   const scan: GoFileScan = { file: options.file, imports: [], importsC: false, embedPatterns: [], lambdaStarts: [] };
   const incomplete = () => {
@@ -294,7 +307,7 @@ export function scanGoFile(source: string | Uint8Array, options: ScanOptions): G
   const mayEmbed = truncated || text.includes("//go:embed");
   if (mayEmbed) lex.directives = directives;
   lex.next();
-  if (!(lex.at(IDENT) && lex.text() === "package" && lex.next() === IDENT)) {
+  if (!(lex.at(IDENT) && lex.textIs("package") && lex.next() === IDENT)) {
     if (truncated) return incomplete();
     scan.problem = `${options.file}:${lex.tokLine}: expected package clause`;
     return scan;

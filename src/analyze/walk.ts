@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { matchFileName } from "./constraint.js";
 import { assemblePackage, type DirectoryScan, OTHER_SOURCE_EXTENSIONS } from "./package.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
-import { type GoFileScan, scanGoFile } from "./scan-go-file.js";
+import { type GoFileScan, scanLatin1 } from "./scan-go-file.js";
 import type { ModuleInfo, PackageInfo } from "./types.js";
 
 export interface WalkOptions {
@@ -46,17 +46,17 @@ function readAndScan(abs: string, file: string, tags: WalkOptions["tags"]): GoFi
   const fd = openSync(abs, "r");
   try {
     const n = readSync(fd, chunk, 0, CHUNK_SIZE, 0);
-    if (n < CHUNK_SIZE) return scanGoFile(chunk.subarray(0, n), { file, tags });
+    if (n < CHUNK_SIZE) return scanLatin1(chunk.toString("latin1", 0, n), { file, tags });
     // Cut after the last complete line so no token (or UTF-8 sequence) is split.
     const cut = chunk.lastIndexOf(10, n - 1) + 1;
-    const head = scanGoFile(chunk.subarray(0, cut), { file, tags, truncated: true });
+    const head = scanLatin1(chunk.toString("latin1", 0, cut), { file, tags, truncated: true });
     if (!head.incomplete) return head;
     const whole = Buffer.allocUnsafe(Math.max(fstatSync(fd).size, n));
     let total = 0;
     for (let got = -1; got !== 0 && total < whole.length; total += got) {
       got = readSync(fd, whole, total, whole.length - total, total);
     }
-    return scanGoFile(whole.subarray(0, total), { file, tags });
+    return scanLatin1(whole.toString("latin1", 0, total), { file, tags });
   } finally {
     closeSync(fd);
   }

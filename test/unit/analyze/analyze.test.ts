@@ -208,6 +208,32 @@ describe("analyze: workspaces and replaces", () => {
   });
 });
 
+describe("analyze: workspace edge cases", () => {
+  it("handles `use .`, nested used modules and replaces that leave the tree", async () => {
+    const root = makeTree({
+      "go.work": "go 1.22\nuse .\nuse ./tools\nuse ../elsewhere\n",
+      "go.mod": goMod("example.com/root", "replace example.com/far => ../far\n"),
+      "main.go": 'package main\nimport "example.com/tools/gen"\nfunc main() { gen.Run() }\n',
+      "tools/go.mod": goMod("example.com/tools"),
+      "tools/gen/gen.go": "package gen\nfunc Run() {}\n",
+    });
+    const a = await analyze(root);
+    expect(a.modules.map((m) => [m.dir, m.origin])).toEqual([
+      [".", "workspace"],
+      ["./tools", "workspace"],
+    ]);
+    expect(a.packages.map((p) => [p.dir, p.module])).toEqual([
+      [".", "."],
+      ["./tools/gen", "./tools"],
+    ]);
+    expect(a.mains[0]!.localPackages).toEqual([".", "./tools/gen"]);
+    expect(a.warnings).toEqual([
+      "go.mod: replace example.com/far => ../far points outside the analysed directory; its packages are not analysed",
+      "go.work: use ../elsewhere is outside the analysed directory; its packages are not analysed",
+    ]);
+  });
+});
+
 describe("analyze: cgo", () => {
   const files = {
     "go.mod": goMod("example.com/app", "require github.com/mattn/go-sqlite3 v1.14.22\n"),

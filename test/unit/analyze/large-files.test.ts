@@ -63,4 +63,11 @@ describe("non-ASCII content read as bytes", () => {
     expect(s.embedPatterns).toEqual(["données/é.txt", "ünï"]);
     expect(scanGoFile(text, { file: "x.go" }).embedPatterns).toEqual(s.embedPatterns);
   });
+
+  it("unescapes after decoding, so escapes and raw non-ASCII agree", () => {
+    const text = 'package p\n\nimport (\n\t"example.com/\\u00e9x"\n\t`example.com/ü`\n)\n';
+    const paths = (src: string | Uint8Array) => scanGoFile(src, { file: "x.go" }).imports.map((i) => i.path);
+    expect(paths(Buffer.from(text, "utf8"))).toEqual(["example.com/éx", "example.com/ü"]);
+    expect(paths(text)).toEqual(["example.com/éx", "example.com/ü"]);
+  });
 });
