@@ -30,49 +30,55 @@ function knownCgoModule(importPath: string): string | undefined {
 
 /** Builds the package of a directory; undefined (with a reason in `warnings` when noteworthy) if none. */
 export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageInfo | undefined {
-  for (const s of d.scans) if (s.problem) warnings.push(s.problem);
-  const selected = d.scans.filter(
-    (s) =>
-      !s.problem &&
-      (s.buildsWithCgo || s.buildsWithoutCgo) &&
-      s.packageName !== undefined &&
-      // go/build leaves out files of `package documentation` (doc-only files next to real packages).
-      s.packageName !== "documentation",
-  );
-  if (selected.length === 0) return undefined;
+  // One pass over the files in name order: goFiles, lambdaStarts and the cgo file come out sorted.
+  const scans = d.scans.length > 1 ? [...d.scans].sort((a, b) => compareStrings(a.file, b.file)) : d.scans;
+  const names = new Map<string, string>(); // package name → first file declaring it
+  const goFiles: string[] = [];
+  const imports = new Set<string>();
+  const embeds = new Set<string>();
+  const lambdaStarts: PackageInfo["lambdaStarts"] = [];
+  let cgoFile: string | undefined;
+  for (const s of scans) {
+    if (s.problem) warnings.push(s.problem);
+    const name = s.packageName;
+    // go/build leaves out files of `package documentation` (doc-only files next to real packages).
+    if (s.problem || !(s.buildsWithCgo || s.buildsWithoutCgo) || name === undefined || name === "documentation") {
+      continue;
+    }
+    if (!names.has(name)) names.set(name, s.file);
+    goFiles.push(s.file.slice(s.file.lastIndexOf("/") + 1));
+    for (const i of s.imports) imports.add(i.path);
+    for (const e of s.embedPatterns) embeds.add(e);
+    lambdaStarts.push(...s.lambdaStarts);
+    // A file that imports "C" only forces cgo when it is also selected without the cgo tag; a file guarded
+    // by //go:build cgo normally has a pure-Go twin (//go:build !cgo) that CGO_ENABLED=0 builds use.
+    if (cgoFile === undefined && s.importsC && s.buildsWithCgo && s.buildsWithoutCgo) cgoFile = s.file;
+  }
+  if (goFiles.length === 0) return undefined;
   const dir = dotDir(d.rel);
-  const names = sortedUnique(selected.map((s) => s.packageName!));
-  if (names.length > 1) {
-    const where = names.map((n) => `${n} (${selected.find((s) => s.packageName === n)!.file})`).join(", ");
-    warnings.push(`${dir}: found packages ${where} in one directory; skipped`);
+  if (names.size > 1) {
+    const where = [...names].sort(([a], [b]) => compareStrings(a, b)).map(([n, file]) => `${n} (${file})`);
+    warnings.push(`${dir}: found packages ${where.join(", ")} in one directory; skipped`);
     return undefined;
   }
-
-  const imports = sortedUnique(selected.flatMap((s) => s.imports.map((i) => i.path)));
+  const sortedImports = sortedUnique(imports);
   const pkg: PackageInfo = {
     dir,
     importPath: d.relToModule === "" ? d.module.path : `${d.module.path}/${d.relToModule}`,
     module: d.module.dir,
-    name: names[0]!,
-    goFiles: sortedUnique(selected.map((s) => s.file.slice(s.file.lastIndexOf("/") + 1))),
-    otherFiles: [...d.otherFiles].sort(compareStrings),
-    imports,
+    name: names.keys().next().value!,
+    goFiles,
+    otherFiles: sortedUnique(d.otherFiles),
+    imports: sortedImports,
     cgo: false,
-    embedPatterns: sortedUnique(selected.flatMap((s) => s.embedPatterns)),
-    lambdaStarts: selected
-      .flatMap((s) => s.lambdaStarts)
-      .sort((a, b) => compareStrings(a.pos.file, b.pos.file) || a.pos.line - b.pos.line),
+    embedPatterns: sortedUnique(embeds),
+    lambdaStarts,
   };
-  // A file that imports "C" only forces cgo when it is also selected without the cgo tag; a file guarded
-  // by //go:build cgo normally has a pure-Go twin (//go:build !cgo) that CGO_ENABLED=0 builds use.
-  const cgoFile = selected
-    .filter((s) => s.importsC && s.buildsWithCgo && s.buildsWithoutCgo)
-    .sort((a, b) => compareStrings(a.file, b.file))[0];
-  if (cgoFile) {
+  if (cgoFile !== undefined) {
     pkg.cgo = true;
-    pkg.cgoReason = `${cgoFile.file} imports "C"`;
+    pkg.cgoReason = `${cgoFile} imports "C"`;
   } else {
-    const needsCgo = imports.find((i) => knownCgoModule(i) !== undefined);
+    const needsCgo = sortedImports.find((i) => knownCgoModule(i) !== undefined);
     if (needsCgo) {
       pkg.cgo = true;
       pkg.cgoReason = `${dir} imports ${needsCgo}, which needs cgo`;
