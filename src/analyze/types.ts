@@ -49,7 +49,7 @@ export interface GoWorkFile {
 
 /** One module that belongs to the build. */
 export interface ModuleInfo {
-  dir: string; // relative dir of go.mod, "." for the root
+  dir: string; // relative dir of go.mod, "./rel/dir" like package dirs, "." for the root
   path: string; // module path
   goMod: GoModFile;
   hasGoSum: boolean;
