@@ -1,9 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** Writes via a temp file in the same directory and renames, so readers never see half a file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  // Devices and pipes (/dev/null, /dev/stdout, a fifo) are written in place: renaming over them would
+  // replace the device node with a regular file.
+  const existing = await stat(file).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    await writeFile(file, data);
+    return;
+  }
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(temp, data);

@@ -1,7 +1,6 @@
 import type { Argv } from "yargs";
-import { convertPlan } from "../../convert/index.js";
 import { UserError } from "../../errors.js";
-import { decodeDefinition, marshal, parsePlatform, type State } from "../../llb/index.js";
+import type { State } from "../../llb/index.js";
 import { goEnvFromProcess } from "../go-env.js";
 import { writeStdout } from "../io.js";
 import { loadOrCreatePlan } from "../load-plan.js";
@@ -32,6 +31,9 @@ export const llbCommand = {
       })
       .option("json", { type: "boolean", default: false, describe: "print the decoded ops as JSON instead" }),
   handler: async (args: LlbArgs) => {
+    // Loaded on demand: `rpk plan` should not pay for the LLB encoder and protobufjs.
+    const { convertPlan } = await import("../../convert/index.js");
+    const { decodeDefinition, marshal, parsePlatform } = await import("../../llb/index.js");
     const { plan } = await loadOrCreatePlan(args);
     const buildPlatform = parsePlatform(args["build-platform"]);
     const result = convertPlan(plan, {
