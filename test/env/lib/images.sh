@@ -1,0 +1,220 @@
+# Stand-in base images, assembled without Docker and pushed to the local registry (sourced by up.sh).
+#
+#   library/golang:{GOLANG_TAGS}     Debian minbase + gcc/libc6-dev/git/ca-certificates + the machine's Go
+#   lambda/provided:{PROVIDED_TAGS}  busybox-static + aws-lambda-rie + /lambda-entrypoint.sh
+#   library/node:{NODE_TAGS}         Debian minbase + the machine's node and npm
+#
+# Root filesystems come from mmdebstrap as tarballs, become layers with `umoci raw add-layer` /
+# `umoci insert`, get their config from `umoci config`, and go to the registry with `skopeo copy`.
+# They are test fixtures: every image is labelled dev.rpk.test-stand-in=true.
+
+IMAGES_WORK="$IMAGES_DIR/work"
+OCI_LAYOUT="$IMAGES_DIR/oci"
+STANDIN_LABEL="dev.rpk.test-stand-in=true"
+HOST_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+# Fixed layer timestamps: rebuilding from the same inputs gives the same root filesystem bytes.
+export SOURCE_DATE_EPOCH=1700000000
+
+# image_tags_present REPOSITORY TAG... succeeds when the registry serves a manifest for every tag.
+image_tags_present() {
+  local repo="$1" tag
+  shift
+  for tag in "$@"; do
+    curl -fsS -o /dev/null -I \
+      -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+      -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+      "http://$REGISTRY_ADDR/v2/$repo/manifests/$tag" || return 1
+  done
+}
+
+# manifest_digest REPOSITORY TAG prints the registry's digest of that manifest.
+manifest_digest() {
+  curl -fsS -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://$REGISTRY_ADDR/v2/$1/manifests/$2" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }'
+}
+
+all_images_present() {
+  # shellcheck disable=SC2086 # tag lists are space-separated on purpose
+  image_tags_present "$GOLANG_REPOSITORY" $GOLANG_TAGS &&
+    image_tags_present "$PROVIDED_REPOSITORY" $PROVIDED_TAGS &&
+    image_tags_present "$NODE_REPOSITORY" $NODE_TAGS
+}
+
+images_inputs_hash() {
+  inputs_hash "$ENV_DIR/versions.env" "$ENV_DIR/lib/images.sh" "$ENV_DIR/images/lambda-entrypoint.sh" \
+    "$EMULATOR_BIN" "$(go env GOVERSION)" "$GOROOT_DIR/VERSION" "$(node --version)" "$HOST_CA_BUNDLE" "$REGISTRY_ADDR"
+}
+
+ensure_images() {
+  local want
+  want="$(images_inputs_hash)"
+  if stamp_matches images "$want" && all_images_present; then
+    log "stand-in images already in the registry"
+    return
+  fi
+  rm -rf "$IMAGES_WORK" "$OCI_LAYOUT"
+  mkdir -p "$IMAGES_WORK"
+  umoci init --layout "$OCI_LAYOUT"
+  timed "Debian root filesystems" build_debian_rootfs_pair
+  timed "golang image" build_golang_image
+  timed "provided images" build_provided_images
+  timed "node image" build_node_image
+  timed "push" push_images
+  rm -rf "$IMAGES_WORK"
+  write_stamp images "$want"
+}
+
+# timed LABEL COMMAND... is step() for the sub-steps of the images step.
+timed() {
+  local label="$1" started
+  shift
+  started="$(now_ms)"
+  "$@"
+  log "   - $label: $(bc_div $(($(now_ms) - started)) 1000)s"
+}
+
+# Both mmdebstrap runs spend much of their time waiting on downloads and dpkg; running them side by side
+# roughly halves this step on two cores.
+build_debian_rootfs_pair() {
+  build_debian_rootfs golang "ca-certificates,netbase,gcc,libc6-dev,make,pkg-config,git" &
+  local golang_pid=$!
+  build_debian_rootfs slim "ca-certificates,netbase" &
+  local slim_pid=$!
+  local failed=0
+  wait "$golang_pid" || failed=1
+  wait "$slim_pid" || failed=1
+  [ "$failed" = 0 ] || die "building a Debian root filesystem failed (see the mmdebstrap logs in $LOG_DIR)"
+}
+
+# build_debian_rootfs NAME PACKAGES writes $IMAGES_DIR/rootfs-NAME.tar, reusing it when its inputs match.
+build_debian_rootfs() {
+  local name="$1" packages="$2" tarball="$IMAGES_DIR/rootfs-$1.tar" want
+  # The host's CA bundle replaces Debian's so TLS inside builds trusts what the host trusts (the module
+  # proxy may sit behind an intercepting proxy whose CA only the host knows).
+  local args=(--mode=root --format=tar --variant=minbase --include="$packages"
+    --aptopt='Acquire::Check-Valid-Until "false"'
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*'
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+    --customize-hook="cp '$HOST_CA_BUNDLE' \"\$1/etc/ssl/certs/ca-certificates.crt\""
+    "$DEBIAN_SUITE")
+  want="$(inputs_hash "${args[*]}" "$DEBIAN_MIRROR" "$HOST_CA_BUNDLE" "$SOURCE_DATE_EPOCH")"
+  if stamp_matches "rootfs-$name" "$want" && [ -s "$tarball" ]; then
+    log "   Debian rootfs '$name' reused"
+    return
+  fi
+  mmdebstrap "${args[@]}" "$tarball.new" "$DEBIAN_MIRROR" >"$LOG_DIR/mmdebstrap-$name.log" 2>&1 ||
+    die "mmdebstrap for the '$name' rootfs failed; see $LOG_DIR/mmdebstrap-$name.log"
+  mv "$tarball.new" "$tarball"
+  write_stamp "rootfs-$name" "$want"
+}
+
+# new_image TAG creates an empty image in the OCI layout.
+new_image() { umoci new --image "$OCI_LAYOUT:$1"; }
+
+build_golang_image() {
+  local tag=golang gopath="$IMAGES_WORK/gopath"
+  new_image "$tag"
+  umoci raw add-layer --image "$OCI_LAYOUT:$tag" --history.created_by "mmdebstrap $DEBIAN_SUITE minbase (rpk test stand-in)" \
+    "$IMAGES_DIR/rootfs-golang.tar"
+  umoci insert --image "$OCI_LAYOUT:$tag" --history.created_by "the test machine's Go $GO_VERSION" "$GOROOT_DIR" /usr/local/go
+  mkdir -p "$gopath/src" "$gopath/bin"
+  chmod -R 1777 "$gopath"
+  umoci insert --image "$OCI_LAYOUT:$tag" --history.created_by "GOPATH" "$gopath" /go
+  umoci config --image "$OCI_LAYOUT:$tag" \
+    --config.env "PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --config.env "GOLANG_VERSION=$GO_VERSION" --config.env "GOTOOLCHAIN=local" --config.env "GOPATH=/go" \
+    --config.workingdir /go --config.cmd bash \
+    --config.label "$STANDIN_LABEL" \
+    --config.label "org.opencontainers.image.description=rpk test stand-in for docker.io/library/golang:$GO_VERSION (Debian $DEBIAN_SUITE + the test machine's Go); not the real image" \
+    --manifest.annotation "$STANDIN_LABEL"
+}
+
+# provided_rootfs_tar VARIANT OUT writes the single layer of a provided.* stand-in.
+provided_rootfs_tar() {
+  local variant="$1" out="$2" root="$IMAGES_WORK/provided-$1" applet os_version
+  rm -rf "$root"
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/local/bin,etc/ssl/certs,etc/pki/tls/certs,var/task,var/runtime,opt,root,proc,sys,dev,tmp}
+  chmod 1777 "$root/tmp"
+  install -m 0755 "$(command -v busybox)" "$root/bin/busybox"
+  for applet in $("$root/bin/busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  install -m 0755 "$EMULATOR_BIN" "$root/usr/local/bin/aws-lambda-rie"
+  install -m 0755 "$ENV_DIR/images/lambda-entrypoint.sh" "$root/lambda-entrypoint.sh"
+  install -m 0644 "$HOST_CA_BUNDLE" "$root/etc/pki/tls/certs/ca-bundle.crt"
+  ln -sf ../../pki/tls/certs/ca-bundle.crt "$root/etc/ssl/certs/ca-certificates.crt"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\n' >"$root/etc/group"
+  case "$variant" in
+    al2) os_version=2 ;;
+    al2023) os_version=2023 ;;
+    *) die "unknown provided variant $variant" ;;
+  esac
+  cat >"$root/etc/os-release" <<EOF
+NAME="Amazon Linux (rpk test stand-in)"
+ID="amzn"
+VERSION_ID="$os_version"
+PRETTY_NAME="rpk test stand-in for public.ecr.aws/lambda/provided:$variant (busybox, not Amazon Linux)"
+EOF
+  # Deterministic layer: sorted names, fixed mtime, numeric root ownership.
+  (cd "$root" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | sort |
+    tar --create --file "$out" --sort=name --mtime="@$SOURCE_DATE_EPOCH" --numeric-owner --owner=0 --group=0 --files-from=-)
+}
+
+build_provided_images() {
+  local variant tag
+  for variant in $PROVIDED_TAGS; do
+    tag="provided-$variant"
+    provided_rootfs_tar "$variant" "$IMAGES_WORK/$tag.tar"
+    new_image "$tag"
+    umoci raw add-layer --image "$OCI_LAYOUT:$tag" --history.created_by "busybox + aws-lambda-rie ($EMULATOR_KIND) + /lambda-entrypoint.sh" \
+      "$IMAGES_WORK/$tag.tar"
+    umoci config --image "$OCI_LAYOUT:$tag" \
+      --config.env "PATH=/usr/local/bin:/usr/bin:/bin:/opt/bin" \
+      --config.env "LD_LIBRARY_PATH=/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib" \
+      --config.env "LAMBDA_TASK_ROOT=/var/task" --config.env "LAMBDA_RUNTIME_DIR=/var/runtime" \
+      --config.env "TZ=:/etc/localtime" --config.env "LANG=en_US.UTF-8" \
+      --config.workingdir /var/task --config.entrypoint /lambda-entrypoint.sh \
+      --config.label "$STANDIN_LABEL" \
+      --config.label "org.opencontainers.image.description=rpk test stand-in for public.ecr.aws/lambda/provided:$variant (busybox + aws-lambda-rie $EMULATOR_KIND); not the real image" \
+      --manifest.annotation "$STANDIN_LABEL"
+  done
+}
+
+build_node_image() {
+  local tag=node staging="$IMAGES_WORK/node" node_bin npm_dir node_version
+  node_bin="$(readlink -f "$(command -v node)")"
+  npm_dir="$(dirname "$node_bin")/../lib/node_modules/npm"
+  node_version="$(node --version)"
+  mkdir -p "$staging/bin" "$staging/lib/node_modules"
+  install -m 0755 "$node_bin" "$staging/bin/node"
+  if [ -d "$npm_dir" ]; then
+    cp -a "$npm_dir" "$staging/lib/node_modules/npm"
+    ln -s ../lib/node_modules/npm/bin/npm-cli.js "$staging/bin/npm"
+    ln -s ../lib/node_modules/npm/bin/npx-cli.js "$staging/bin/npx"
+  fi
+  new_image "$tag"
+  umoci raw add-layer --image "$OCI_LAYOUT:$tag" --history.created_by "mmdebstrap $DEBIAN_SUITE minbase (rpk test stand-in)" \
+    "$IMAGES_DIR/rootfs-slim.tar"
+  umoci insert --image "$OCI_LAYOUT:$tag" --history.created_by "the test machine's node $node_version" "$staging" /usr/local
+  umoci config --image "$OCI_LAYOUT:$tag" \
+    --config.env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --config.env "NODE_VERSION=${node_version#v}" \
+    --config.cmd node \
+    --config.label "$STANDIN_LABEL" \
+    --config.label "org.opencontainers.image.description=rpk test stand-in for docker.io/library/node:20-bookworm-slim (Debian $DEBIAN_SUITE + the test machine's node $node_version); not the real image" \
+    --manifest.annotation "$STANDIN_LABEL"
+}
+
+push_images() {
+  local tag
+  for tag in $GOLANG_TAGS; do push_one golang "$GOLANG_REPOSITORY:$tag"; done
+  for tag in $PROVIDED_TAGS; do push_one "provided-$tag" "$PROVIDED_REPOSITORY:$tag"; done
+  for tag in $NODE_TAGS; do push_one node "$NODE_REPOSITORY:$tag"; done
+}
+
+push_one() {
+  skopeo copy --quiet --dest-tls-verify=false "oci:$OCI_LAYOUT:$1" "docker://$REGISTRY_ADDR/$2" >>"$LOG_DIR/push.log" 2>&1 ||
+    die "pushing $2 to $REGISTRY_ADDR failed; see $LOG_DIR/push.log"
+  log "   pushed $REGISTRY_ADDR/$2"
+}
