@@ -1,5 +1,6 @@
 import yargs from "yargs";
 import { isUserError, UsageError } from "../errors.js";
+import { buildCommand } from "./commands/build.js";
 import { infoCommand } from "./commands/info.js";
 import { llbCommand } from "./commands/llb.js";
 import { planCommand } from "./commands/plan.js";
@@ -31,6 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(infoCommand)
     .command(schemaCommand)
     .command(llbCommand)
+    .command(buildCommand)
     .demandCommand(1, "name a command")
     .strict()
     .recommendCommands()

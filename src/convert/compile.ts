@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
 import { type Platform, type State, scratch } from "../llb/index.js";
 import { cgoImageProblem, type Plan, type PlanTarget } from "../plan/index.js";
-import { type ConvertOptions, LAYOUT } from "./options.js";
+import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /** `./services/orders/cmd` relative to module `./services/orders` → `./cmd`; the module root itself → `.` */
@@ -79,7 +79,10 @@ export function compileTarget(options: {
       buildCacheMount,
       ...credentialMounts(options.convert),
     ],
-    customName: `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})`,
+    ...step(
+      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})`,
+      options.convert,
+    ),
   });
   return exec.getMount(LAYOUT.out);
 }

@@ -47,14 +47,14 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   const toolchainFor = (ref: string): State => {
     let state = toolchains.get(ref);
     if (!state) {
-      state = toolchainState(ref, buildPlatform);
+      state = toolchainState(ref, buildPlatform, options.noCache ?? false);
       toolchains.set(ref, state);
     }
     return state;
   };
   const toolchain = toolchainFor(plan.go.image);
   const context = contextState(plan, options);
-  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan), plan, options);
+  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
 
   const binaries = new Map(
     targets.map((target) => [
@@ -77,6 +77,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
         target,
         binary: binaries.get(target.name)!,
         platform,
+        noCache: options.noCache ?? false,
         ...(baseConfig ? { baseConfig } : {}),
       });
       return {
@@ -89,11 +90,12 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
     return { artifact: "image", targets, images };
   }
 
-  const tool = zipTool(toolchain);
+  const noCache = options.noCache ?? false;
+  const tool = zipTool(toolchain, noCache);
   const artifacts = targets.map((target) => {
     const binary = binaries.get(target.name)!;
     if (target.kind === "command") return { target, state: binary, file: target.output };
-    return { target, state: zipTarget({ toolchain, tool, target, binary }), file: `${target.name}.zip` };
+    return { target, state: zipTarget({ toolchain, tool, target, binary, noCache }), file: `${target.name}.zip` };
   });
-  return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts }), images: [] };
+  return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts, noCache }), images: [] };
 }

@@ -1,6 +1,6 @@
 import type { State } from "../llb/index.js";
 import type { Plan } from "../plan/index.js";
-import { type ConvertOptions, LAYOUT } from "./options.js";
+import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /**
@@ -21,7 +21,7 @@ export function downloadModules(toolchain: State, modFiles: State, plan: Plan, o
       modCacheMount,
       ...credentialMounts(options),
     ],
-    customName: "[modules] go mod download",
+    ...step("[modules] go mod download", options),
   });
   return exec.root();
 }

@@ -1,5 +1,6 @@
 import { copy, type ImageConfig, image, type Platform, type State } from "../llb/index.js";
 import { lambdaBaseImage, type PlanTarget } from "../plan/index.js";
+import { step } from "./options.js";
 
 export const LAMBDA_BOOTSTRAP_PATH = "/var/runtime/bootstrap";
 
@@ -9,14 +10,17 @@ export function lambdaImage(options: {
   binary: State;
   platform: Platform;
   baseConfig?: ImageConfig;
+  noCache?: boolean;
 }): State {
   const { target } = options;
   return image(lambdaBaseImage(target.runtime), {
     platform: options.platform,
+    ...(options.noCache ? { ignoreCache: true } : {}),
     ...(options.baseConfig ? { config: options.baseConfig } : {}),
-  }).file(copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, { mode: 0o755, createDestPath: true }), {
-    customName: `[${target.name}] COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH}`,
-  });
+  }).file(
+    copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, { mode: 0o755, createDestPath: true }),
+    step(`[${target.name}] COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH}`, options),
+  );
 }
 
 /**

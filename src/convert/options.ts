@@ -37,6 +37,13 @@ export interface ConvertOptions {
    * resolves it through the gateway; without it the image config is not produced.
    */
   baseImageConfig?: (runtime: LambdaRuntimeName, platform: Platform) => ImageConfig | undefined;
+  /** Re-run every step, ignoring BuildKit's cache (cache mounts still serve modules and build objects). */
+  noCache?: boolean;
+}
+
+/** Options every op gets: its progress name, and ignoreCache under --no-cache. */
+export function step(name: string, options: { noCache?: boolean }): { customName: string; ignoreCache?: boolean } {
+  return options.noCache ? { customName: name, ignoreCache: true } : { customName: name };
 }
 
 /** Paths and cache ids inside the toolchain containers. */

@@ -1,6 +1,6 @@
 import { copy, local, type State, scratch } from "../llb/index.js";
 import type { Plan } from "../plan/index.js";
-import type { ConvertOptions } from "./options.js";
+import { type ConvertOptions, step } from "./options.js";
 
 /**
  * The build context: a local source that sends only the plan's include list. A fixed `local.unique` keeps
@@ -11,7 +11,7 @@ export function contextState(plan: Plan, options: ConvertOptions): State {
     includePatterns: plan.context.include,
     excludePatterns: plan.context.exclude,
     sharedKeyHint: "rpk-context",
-    customName: "[context] load Go sources",
+    ...step("[context] load Go sources", options),
     ...(options.sessionId ? { sessionId: options.sessionId } : { uniqueId: "rpk-context" }),
   });
 }
@@ -25,7 +25,7 @@ export function moduleFiles(plan: Plan): string[] {
  * A state holding just the module files, copied out of the context. Its content digest changes only when
  * they do, which is what keeps `go mod download` cached across source edits.
  */
-export function moduleFilesState(context: State, plan: Plan): State {
+export function moduleFilesState(context: State, plan: Plan, options: ConvertOptions): State {
   return scratch().file(
     copy(context, "/", "/", {
       includePatterns: moduleFiles(plan),
@@ -34,6 +34,6 @@ export function moduleFilesState(context: State, plan: Plan): State {
       allowWildcard: true,
       allowEmptyWildcard: true,
     }),
-    { customName: "[context] go.mod, go.sum and go.work files" },
+    step("[context] go.mod, go.sum and go.work files", options),
   );
 }

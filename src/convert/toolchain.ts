@@ -3,9 +3,9 @@ import type { ConvertOptions } from "./options.js";
 import { GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
 
 /** The golang image on the build platform, with the environment every Go step shares. */
-export function toolchainState(ref: string, platform: Platform): State {
+export function toolchainState(ref: string, platform: Platform, noCache = false): State {
   return (
-    image(ref, { platform })
+    image(ref, { platform, ...(noCache ? { ignoreCache: true } : {}) })
       .env("PATH", LAYOUT.path)
       .env("GOPATH", LAYOUT.gopath)
       .env("GOMODCACHE", LAYOUT.modcache)

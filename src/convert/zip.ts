@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { copy, type FileAction, mkfile, type State, scratch } from "../llb/index.js";
 import type { PlanTarget } from "../plan/index.js";
-import { LAYOUT } from "./options.js";
+import { LAYOUT, step } from "./options.js";
 import { buildCacheMount } from "./toolchain.js";
 
 /** The rpk-zip source, shipped next to this module (scripts/copy-assets.mjs copies it into dist). */
@@ -10,9 +10,9 @@ function zipToolSource(): string {
 }
 
 /** Compiles rpk-zip once per toolchain image; cached by the digest of its source. */
-export function zipTool(toolchain: State): State {
+export function zipTool(toolchain: State, noCache = false): State {
   const source = scratch().file(mkfile("/rpkzip.go", 0o644, zipToolSource()), {
-    customName: "[output] rpk-zip source",
+    ...step("[output] rpk-zip source", { noCache }),
   });
   const exec = toolchain.run({
     args: ["go", "build", "-trimpath", "-buildvcs=false", "-o", `${LAYOUT.out}/rpk-zip`, "/tool/rpkzip.go"],
@@ -24,13 +24,19 @@ export function zipTool(toolchain: State): State {
       { type: "bind", dest: LAYOUT.out, from: scratch() },
       buildCacheMount,
     ],
-    customName: "[output] build rpk-zip",
+    ...step("[output] build rpk-zip", { noCache }),
   });
   return exec.getMount(LAYOUT.out);
 }
 
 /** `<name>.zip` with `bootstrap` (0755) at its root, written by rpk-zip inside BuildKit. */
-export function zipTarget(options: { toolchain: State; tool: State; target: PlanTarget; binary: State }): State {
+export function zipTarget(options: {
+  toolchain: State;
+  tool: State;
+  target: PlanTarget;
+  binary: State;
+  noCache?: boolean;
+}): State {
   const { target } = options;
   const exec = options.toolchain.run({
     args: [`${LAYOUT.tool}/rpk-zip`, "zip", `${LAYOUT.out}/${target.name}.zip`, `bootstrap=/in/${target.output}:755`],
@@ -40,7 +46,7 @@ export function zipTarget(options: { toolchain: State; tool: State; target: Plan
       { type: "bind", dest: "/in", from: options.binary, readonly: true },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
     ],
-    customName: `[${target.name}] zip bootstrap`,
+    ...step(`[${target.name}] zip bootstrap`, options),
   });
   return exec.getMount(LAYOUT.out);
 }
@@ -53,6 +59,7 @@ export function zipOutput(options: {
   toolchain: State;
   tool: State;
   artifacts: { target: PlanTarget; state: State; file: string }[];
+  noCache?: boolean;
 }): State {
   const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   // One FileOp with chained copies: a single vertex instead of one per artifact.
@@ -66,7 +73,7 @@ export function zipOutput(options: {
     ] as const;
     actions = actions ? actions.copy(...args) : copy(...args);
   }
-  const collected = actions ? scratch().file(actions, { customName: "[output] collect artifacts" }) : scratch();
+  const collected = actions ? scratch().file(actions, step("[output] collect artifacts", options)) : scratch();
   const entries = sorted.map((a) =>
     [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
   );
@@ -77,7 +84,7 @@ export function zipOutput(options: {
       { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
       { type: "bind", dest: LAYOUT.out, from: collected },
     ],
-    customName: "[output] manifest.json",
+    ...step("[output] manifest.json", options),
   });
   return exec.getMount(LAYOUT.out);
 }

@@ -9,16 +9,26 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes when `encoding: "buffer"` was asked for (binary output such as LLB). */
+  stdoutBuffer?: Buffer;
 }
 
 /** Runs the built rpk binary (`npm test` builds it first) and captures its output. */
-export function runRpk(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runRpk(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; encoding?: "utf8" | "buffer" } = {},
+): CliResult {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
-    encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  const stdout = result.stdout ?? Buffer.alloc(0);
+  return {
+    code: result.status ?? -1,
+    stdout: stdout.toString("utf8"),
+    stderr: (result.stderr ?? Buffer.alloc(0)).toString("utf8"),
+    ...(options.encoding === "buffer" ? { stdoutBuffer: stdout } : {}),
+  };
 }

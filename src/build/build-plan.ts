@@ -1,0 +1,106 @@
+import { type ConvertOptions, convertPlan, type GoPassthroughEnv } from "../convert/index.js";
+import { UserError } from "../errors.js";
+import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
+import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
+import { type LambdaRuntimeName, lambdaBaseImage, type Plan } from "../plan/index.js";
+
+/**
+ * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway
+ * frontend runs it inside BuildKit. Same plan + options → same LLB → same bytes out.
+ */
+export interface BuildPlanOptions {
+  /** Only these targets; for image output exactly one Lambda must remain. */
+  targets?: readonly string[];
+  /** Name of the local source carrying the Go sources; "context" like buildctl. */
+  contextName?: string;
+  /** Session serving that local source (client builds: our own; frontends: BUILDKIT_SESSION_ID). */
+  sessionId?: string;
+  goEnv?: GoPassthroughEnv;
+  network?: ConvertOptions["network"];
+  secrets?: ConvertOptions["secrets"];
+  ssh?: boolean;
+  cacheImports?: CacheImport[];
+  /** Ignore BuildKit's cache for every step (frontend opt `no-cache`, `rpk build --no-cache`). */
+  noCache?: boolean;
+  /** Called with progress-worthy notes (e.g. resolved base images); optional. */
+  log?: (message: string) => void;
+}
+
+export interface PlanBuildResult extends BuildResult {
+  /** For image output: the image config handed to the exporter. */
+  imageConfig?: ImageConfig;
+  /** The platform compiles ran on. */
+  buildPlatform: Platform;
+}
+
+/** The daemon's native platform: compiles run there and cross-compile, never under emulation. */
+function nativePlatform(workers: { platforms: Platform[] }[]): Platform {
+  const first = workers.find((w) => w.platforms.length > 0)?.platforms[0];
+  return first ? { os: first.os, architecture: first.architecture } : DEFAULT_PLATFORM;
+}
+
+export async function buildPlan(
+  bridge: LLBBridge,
+  plan: Plan,
+  options: BuildPlanOptions = {},
+): Promise<PlanBuildResult> {
+  const ping = await bridge.ping();
+  const buildPlatform = nativePlatform(ping.workers);
+  const llbCaps = [...ping.llbCaps.values()].filter((c) => c.enabled).map((c) => c.id);
+
+  const baseConfigs = new Map<string, ImageConfig>();
+  if (plan.artifact === "image") {
+    const wanted = new Set(options.targets ?? plan.targets.map((t) => t.name));
+    for (const target of plan.targets.filter((t) => wanted.has(t.name) && t.kind === "lambda")) {
+      const platform: Platform = { os: "linux", architecture: target.build.goarch };
+      const key = `${target.runtime}|${platform.architecture}`;
+      if (baseConfigs.has(key)) continue;
+      const resolved = await bridge.resolveImageConfig(lambdaBaseImage(target.runtime), {
+        platform,
+        logName: `[internal] load metadata for ${lambdaBaseImage(target.runtime)} (${platform.os}/${platform.architecture})`,
+      });
+      baseConfigs.set(key, resolved.config as ImageConfig);
+    }
+  }
+
+  const converted = convertPlan(plan, {
+    ...(options.targets ? { targets: options.targets } : {}),
+    buildPlatform,
+    contextName: options.contextName ?? "context",
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    goEnv: options.goEnv ?? {},
+    network: options.network ?? "sandbox",
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.ssh ? { ssh: true } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+    baseImageConfig: (runtime: LambdaRuntimeName, platform: Platform) =>
+      baseConfigs.get(`${runtime}|${platform.architecture}`),
+  });
+
+  if (converted.zip) {
+    const definition = marshal(converted.zip, { platform: buildPlatform, caps: llbCaps });
+    const ref = await bridge.solve({
+      definition,
+      ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+    });
+    return { ref, buildPlatform };
+  }
+  if (converted.images.length !== 1) {
+    throw new UserError(`image output builds one Lambda at a time, and ${converted.images.length} are selected`, {
+      hint: `pick one with --target (${converted.images.map((i) => i.target).join(", ")})`,
+    });
+  }
+  const image = converted.images[0]!;
+  const definition = marshal(image.state, { platform: buildPlatform, caps: llbCaps });
+  const ref = await bridge.solve({
+    definition,
+    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+  });
+  const imageConfig = image.config!;
+  return {
+    ref,
+    buildPlatform,
+    imageConfig,
+    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
+  };
+}

@@ -1,0 +1,1 @@
+export { type BuildPlanOptions, buildPlan, type PlanBuildResult } from "./build-plan.js";
