@@ -2,6 +2,7 @@ import { UserError } from "../errors.js";
 import { type Platform, type State, scratch } from "../llb/index.js";
 import { cgoImageProblem, type Plan, type PlanTarget } from "../plan/index.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { targetSourcesState } from "./sources.js";
 import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /** `./services/orders/cmd` relative to module `./services/orders` → `./cmd`; the module root itself → `.` */
@@ -73,7 +74,12 @@ export function compileTarget(options: {
     env,
     network: options.convert.network ?? "sandbox",
     mounts: [
-      { type: "bind", dest: LAYOUT.src, from: context, readonly: true },
+      {
+        type: "bind",
+        dest: LAYOUT.src,
+        from: targetSourcesState(context, plan, target, options.convert),
+        readonly: true,
+      },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
       modCacheMount,
       buildCacheMount,

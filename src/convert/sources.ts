@@ -1,5 +1,5 @@
 import { copy, local, type State, scratch } from "../llb/index.js";
-import type { Plan } from "../plan/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
 import { type ConvertOptions, step } from "./options.js";
 
 /**
@@ -14,6 +14,21 @@ export function contextState(plan: Plan, options: ConvertOptions): State {
     ...step("[context] load Go sources", options),
     ...(options.sessionId ? { sessionId: options.sessionId } : { uniqueId: "rpk-context" }),
   });
+}
+
+/** The target's slice of the context: content-addressed, so it changes only when the target's own files do. */
+export function targetSourcesState(context: State, plan: Plan, target: PlanTarget, options: ConvertOptions): State {
+  return scratch().file(
+    copy(context, "/", "/", {
+      includePatterns: target.include,
+      excludePatterns: plan.context.exclude,
+      copyDirContents: true,
+      createDestPath: true,
+      allowWildcard: true,
+      allowEmptyWildcard: true,
+    }),
+    step(`[${target.name}] select sources`, options),
+  );
 }
 
 /** Every go.mod/go.sum (and go.work/go.work.sum): the only inputs of the module download step. */

@@ -70,6 +70,8 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     // Build constraints differ per GOARCH: use this arch's view of the package.
     const main = analysis.mains.find((m) => m.dir === chosenMain.dir) ?? chosenMain;
     for (const dir of main.localPackages) packageDirs.add(dir);
+    // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
+    const include = contextIncludes(analysis, main.localPackages, settings.include);
     const runtime = override.runtime ?? settings.runtime;
     const cgo = override.cgo ?? main.cgo;
     const image = cgo
@@ -102,6 +104,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       runtime,
       image,
       build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
+      include,
       output: main.kind === "lambda" ? "bootstrap" : name,
     };
   });

@@ -75,6 +75,10 @@ export const TargetSchema = z
     runtime: LambdaRuntime,
     image: imageRef.describe("image the compile runs in"),
     build: BuildSettingsSchema,
+    include: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe("the part of the context this target's compile sees: module files and its packages' sources"),
     output: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/)
