@@ -31,7 +31,16 @@ async function buildExample(dir: string, out: string, extra: string[] = [], llbA
 
 interface Manifest {
   version: number;
-  targets: { name: string; kind: string; file: string; sha256: string; sourceCodeHash: string; size: number; arch: string; runtime?: string }[];
+  targets: {
+    name: string;
+    kind: string;
+    file: string;
+    sha256: string;
+    sourceCodeHash: string;
+    size: number;
+    arch: string;
+    runtime?: string;
+  }[];
 }
 
 describe.each(EXAMPLES)("rpk llb | buildctl build: %s", (example) => {
