@@ -1,6 +1,8 @@
 import yargs from "yargs";
 import { isUserError, UsageError } from "../errors.js";
 import { buildCommand } from "./commands/build.js";
+import { daemonCommand } from "./commands/daemon.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { infoCommand } from "./commands/info.js";
 import { llbCommand } from "./commands/llb.js";
 import { planCommand } from "./commands/plan.js";
@@ -33,6 +35,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(schemaCommand)
     .command(llbCommand)
     .command(buildCommand)
+    .command(daemonCommand)
+    .command(doctorCommand)
     .demandCommand(1, "name a command")
     .strict()
     .recommendCommands()
