@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { convertPlan, lambdaImageConfig } from "../../../src/convert/index.js";
+import { UserError } from "../../../src/errors.js";
+import { decodeDefinition, marshal, type State } from "../../../src/llb/index.js";
+import { createPlan } from "../../../src/plan/create.js";
+import type { Plan } from "../../../src/plan/schema.js";
+import { DEFAULT_SETTINGS, type PlanSettings } from "../../../src/plan/settings.js";
+import { fakeAnalysis } from "../plan/fake-analysis.js";
+
+// Decoded protobuf objects are walked dynamically in these assertions.
+// biome-ignore lint/suspicious/noExplicitAny: test-only view of decoded LLB
+type AnyOp = Record<string, any>;
+
+function planOf(extra: Partial<PlanSettings> = {}): Plan {
+  return createPlan({ amd64: fakeAnalysis() }, { ...DEFAULT_SETTINGS, ...extra });
+}
+
+/** Decoded ops by vertex name (llb.customname), plus every op's metadata. */
+function opsByName(state: State) {
+  const def = marshal(state, {});
+  const decoded = decodeDefinition(def.bytes) as unknown as {
+    ops: { digest: string; op: AnyOp }[];
+    metadata: Record<string, AnyOp>;
+  };
+  const byName = new Map<string, { digest: string; op: AnyOp; meta: AnyOp }>();
+  const byDigest = new Map<string, AnyOp>();
+  for (const { digest, op } of decoded.ops) {
+    byDigest.set(digest, op);
+    const meta = decoded.metadata[digest] ?? {};
+    const name = meta.description?.["llb.customname"];
+    if (name) byName.set(name, { digest, op, meta });
+  }
+  return { byName, byDigest, metadata: decoded.metadata, bytes: def.bytes };
+}
+
+const get = (ops: ReturnType<typeof opsByName>, name: string) => {
+  const found = ops.byName.get(name);
+  if (!found) throw new Error(`no vertex "${name}" in ${[...ops.byName.keys()].join(" | ")}`);
+  return found;
+};
+
+describe("convertPlan (zip)", () => {
+  const plan = planOf({ targets: ["cmd-api", "tool"] });
+  const ops = opsByName(
+    convertPlan(plan, { goEnv: { GOPROXY: "https://proxy.example", GOPATH: "/nope" } as never }).zip!,
+  );
+
+  it("downloads modules from a state that holds only the module files", () => {
+    const download = get(ops, "[modules] go mod download");
+    expect(download.op.exec.meta.args).toEqual(["go", "mod", "download"]);
+    const src = download.op.exec.mounts.find((m: AnyOp) => m.dest === "/src");
+    const modFilesOp = ops.byDigest.get(download.op.inputs[Number(src.input ?? 0)].digest)!;
+    expect(modFilesOp.file.actions[0].copy.include_patterns).toEqual(["go.mod", "go.sum"]);
+    const cache = download.op.exec.mounts.find((m: AnyOp) => m.dest === "/go/pkg/mod");
+    expect(cache.cacheOpt.ID).toBe("rpk-go-mod-cache");
+    expect(download.op.exec.meta.env).toContain("GOPROXY=https://proxy.example");
+    // Only the documented passthrough variables reach the build.
+    expect(download.op.exec.meta.env.join(" ")).not.toContain("/nope");
+  });
+
+  it("compiles each target against its own source slice with the plan's flags", () => {
+    const compile = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64)");
+    const meta = compile.op.exec.meta;
+    expect(meta.args).toEqual([
+      "go",
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-tags=lambda.norpc",
+      "-ldflags=-s -w",
+      "-o",
+      "/out/bootstrap",
+      "./cmd/api",
+    ]);
+    expect(meta.env).toEqual(
+      expect.arrayContaining(["GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOTOOLCHAIN=local"]),
+    );
+    const src = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/src");
+    expect(src.readonly).toBe(true);
+    const slice = get(ops, "[cmd-api] select sources");
+    expect(compile.op.inputs[Number(src.input ?? 0)].digest).toBe(slice.digest);
+    expect(slice.op.file.actions[0].copy.include_patterns).toEqual(
+      plan.targets.find((t) => t.name === "cmd-api")!.include,
+    );
+    const caches = compile.op.exec.mounts.filter((m: AnyOp) => m.cacheOpt).map((m: AnyOp) => m.cacheOpt.ID);
+    expect(caches.sort()).toEqual(["rpk-go-build-cache", "rpk-go-mod-cache"]);
+    // The compile starts after the module download: its root is the download step's root.
+    const root = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/");
+    expect(compile.op.inputs[Number(root.input ?? 0)].digest).toBe(get(ops, "[modules] go mod download").digest);
+  });
+
+  it("zips Lambdas inside BuildKit, keeps commands as binaries, and writes the manifest last", () => {
+    const zip = get(ops, "[cmd-api] zip bootstrap");
+    expect(zip.op.exec.meta.args).toEqual(["/rpk/rpk-zip", "zip", "/out/cmd-api.zip", "bootstrap=/in/bootstrap:755"]);
+    expect(zip.op.exec.network).toBe("NONE"); // zipping needs no network
+    const manifest = get(ops, "[output] manifest.json");
+    expect(manifest.op.exec.meta.args.slice(3)).toEqual([
+      "lambda:cmd-api:x86_64:provided.al2023:cmd-api.zip",
+      "command:tool:x86_64::tool",
+    ]);
+  });
+
+  it("is byte-identical every time and marks every op ignoreCache under noCache", () => {
+    const again = opsByName(convertPlan(plan, { goEnv: { GOPROXY: "https://proxy.example" } }).zip!);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(ops.bytes))).toBe(true);
+    const noCache = opsByName(convertPlan(plan, { noCache: true }).zip!);
+    const withOps = Object.values(noCache.metadata).filter((m) => m.description);
+    expect(withOps.length).toBeGreaterThan(5);
+    for (const meta of withOps) expect(meta.ignore_cache).toBe(true);
+  });
+});
+
+describe("convertPlan (checks)", () => {
+  it("rejects unknown targets with the plan's names", () => {
+    expect(() => convertPlan(planOf(), { targets: ["nope"] })).toThrow(/unknown target "nope".*cmd-api/);
+  });
+
+  it("refuses a cgo cross-compile without a C cross compiler", () => {
+    const plan = createPlan({ arm64: fakeAnalysis({ arch: "arm64" }) }, { ...DEFAULT_SETTINGS, arch: "arm64" });
+    expect(() => convertPlan(plan, {})).toThrow(UserError);
+    expect(() => convertPlan(plan, {})).toThrow(/needs cgo for arm64 but the build platform is amd64/);
+  });
+
+  it("refuses a hand-edited cgo image with a glibc newer than the runtime's", () => {
+    const plan = planOf();
+    const edited: Plan = {
+      ...plan,
+      targets: plan.targets.map((t) => (t.cgo ? { ...t, image: "docker.io/library/golang:1.26.8-bookworm" } : t)),
+    };
+    expect(() => convertPlan(edited, {})).toThrow(/glibc 2\.36, newer than provided\.al2023's 2\.34/);
+  });
+});
+
+describe("convertPlan (image)", () => {
+  const base = {
+    architecture: "amd64",
+    os: "linux",
+    created: "2025-06-01T00:00:00Z",
+    config: { Env: ["LAMBDA_TASK_ROOT=/var/task"], Entrypoint: ["/lambda-entrypoint.sh"], WorkingDir: "/var/task" },
+    history: [{ created: "2025-06-01T00:00:00Z", created_by: "base" }],
+    rootfs: { type: "layers", diff_ids: ["sha256:aa"] },
+  };
+
+  it("puts bootstrap at /var/runtime/bootstrap (0755) on the runtime's base image and keeps its config", () => {
+    const plan = { ...planOf({ targets: ["cmd-api"] }), artifact: "image" as const };
+    const result = convertPlan(plan, { baseImageConfig: () => base });
+    expect(result.images).toHaveLength(1);
+    const ops = opsByName(result.images[0]!.state);
+    const copyOp = get(ops, "[cmd-api] COPY bootstrap /var/runtime/bootstrap").op;
+    expect(copyOp.file.actions[0].copy).toMatchObject({
+      src: "/bootstrap",
+      dest: "/var/runtime/bootstrap",
+      mode: 0o755,
+    });
+    const source = [...ops.byDigest.values()].find((op) => op.source)!;
+    expect(source.source.identifier).toBe("docker-image://public.ecr.aws/lambda/provided:al2023");
+    const config = result.images[0]!.config!;
+    expect(config.config).toEqual({ ...base.config, Cmd: ["bootstrap"] });
+    expect(config.created).toBe(base.created);
+    expect((config.history as unknown[]).length).toBe(2);
+  });
+
+  it("derives the config from the base only (no clock)", () => {
+    const target = planOf().targets[0]!;
+    const a = lambdaImageConfig(base, target, { os: "linux", architecture: "arm64" });
+    expect(a.architecture).toBe("arm64");
+    expect(JSON.stringify(a)).toBe(
+      JSON.stringify(lambdaImageConfig(base, target, { os: "linux", architecture: "arm64" })),
+    );
+  });
+});
