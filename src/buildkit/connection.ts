@@ -106,7 +106,16 @@ export async function connect(options: ConnectOptions): Promise<BuildkitConnecti
     bridge?.close();
   };
   try {
-    await waitForReady(client, options.connectTimeoutMs ?? 10_000);
+    const ready = waitForReady(client, options.connectTimeoutMs ?? 10_000);
+    if (bridge) {
+      const failed = bridge.failed.then((reason) => Promise.reject(new Error(reason)));
+      // Whichever loses the race settles later; nobody is waiting for it then.
+      ready.catch(() => undefined);
+      failed.catch(() => undefined);
+      await Promise.race([ready, failed]);
+    } else {
+      await ready;
+    }
   } catch (error) {
     close();
     const reason = bridge?.lastError() ?? (error instanceof Error ? error.message : String(error));

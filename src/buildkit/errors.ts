@@ -1,34 +1,12 @@
 /**
- * Turning gRPC failures from buildkitd into one-line errors a user can act on. The daemon attaches typed
- * details (errdefs.Vertex, errdefs.Solve, errdefs.Source) in the `grpc-status-details-bin` trailer; the
- * vertex digest lets the solve layer name the failing step.
+ * Turning gRPC failures from buildkitd into one-line errors a user can act on. The typed details (failing
+ * vertex, source location) are decoded by src/gateway/status-details.ts.
  */
 import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
-import { codec } from "../gateway/proto.js";
+import { type DaemonErrorDetails, parseStatusDetails } from "../gateway/status-details.js";
 
-export interface DaemonErrorDetails {
-  code: grpc.status;
-  /** The daemon's message, flattened to one line. */
-  message: string;
-  /** Digest of the failing vertex (errdefs.Vertex), if the daemon said. */
-  vertexDigest?: string;
-  /** `llb.customname` of the failing op (errdefs.Solve description), if present. */
-  vertexName?: string;
-  /** `file:line` of a frontend source location (errdefs.Source). */
-  sourceLocation?: string;
-}
-
-interface AnyMessage {
-  type_url: string;
-  value: Buffer;
-}
-
-interface RpcStatus {
-  code: number;
-  message: string;
-  details: AnyMessage[];
-}
+export type { DaemonErrorDetails };
 
 export function isServiceError(error: unknown): error is grpc.ServiceError {
   return (
@@ -36,49 +14,9 @@ export function isServiceError(error: unknown): error is grpc.ServiceError {
   );
 }
 
-export function oneLine(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join("; ");
-}
-
-/** Reads the daemon's typed error details; tolerant of anything it does not understand. */
 export function daemonErrorDetails(error: grpc.ServiceError): DaemonErrorDetails {
-  const out: DaemonErrorDetails = { code: error.code, message: oneLine(error.details || error.message) };
   const raw = error.metadata?.get("grpc-status-details-bin")[0];
-  if (!(raw instanceof Buffer)) return out;
-  let status: RpcStatus;
-  try {
-    status = codec<RpcStatus>("google.rpc.Status").decode(raw);
-  } catch {
-    return out;
-  }
-  if (status.message) out.message = oneLine(status.message);
-  for (const detail of status.details) {
-    // Type URLs look like "type.googleapis.com/errdefs.Vertex" (or a github.com/... path); match the name.
-    const typeName = detail.type_url.slice(detail.type_url.lastIndexOf("/") + 1);
-    try {
-      if (typeName === "errdefs.Vertex") {
-        out.vertexDigest ??= codec<{ digest: string }>("errdefs.Vertex").decode(detail.value).digest || undefined;
-      } else if (typeName === "errdefs.Solve") {
-        const solve = codec<{ description: Record<string, string> }>("errdefs.Solve").decode(detail.value);
-        out.vertexName ??= solve.description["llb.customname"] || undefined;
-      } else if (typeName === "errdefs.Source") {
-        const source = codec<{
-          info: { filename: string } | null;
-          ranges: { start: { line: number } | null }[];
-        }>("errdefs.Source").decode(detail.value);
-        const line = source.ranges[0]?.start?.line;
-        if (source.info?.filename)
-          out.sourceLocation ??= line ? `${source.info.filename}:${line}` : source.info.filename;
-      }
-    } catch {
-      // A detail we cannot decode adds nothing; the message still stands.
-    }
-  }
-  return out;
+  return parseStatusDetails(error.code, error.details || error.message, raw instanceof Buffer ? raw : undefined);
 }
 
 /** A failed build: one line, naming the step when known. */

@@ -13,6 +13,8 @@ export interface StdioBridge {
   readonly socketPath: string;
   /** The last thing the command said on stderr, or its exit status, if it failed. */
   lastError(): string | undefined;
+  /** Resolves with the failure the first time the command fails (to stop waiting for a dead daemon). */
+  failed: Promise<string>;
   close(): void;
 }
 
@@ -23,6 +25,10 @@ export async function startStdioBridge(argv: string[]): Promise<StdioBridge> {
   const socketPath = path.join(dir, "buildkitd.sock");
   const children = new Set<ChildProcess>();
   let lastError: string | undefined;
+  let reportFailure: (reason: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => {
+    reportFailure = resolve;
+  });
 
   const server = net.createServer((socket) => {
     const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -33,6 +39,7 @@ export async function startStdioBridge(argv: string[]): Promise<StdioBridge> {
     });
     child.on("error", (error) => {
       lastError = `${command}: ${error.message}`;
+      reportFailure(lastError);
       socket.destroy();
     });
     child.on("exit", (code, signal) => {
@@ -40,6 +47,7 @@ export async function startStdioBridge(argv: string[]): Promise<StdioBridge> {
       if (code !== 0 && code !== null) {
         const said = stderr.trim().split("\n").pop();
         lastError = said ? `${command} exited with ${code}: ${said}` : `${command} exited with ${code}`;
+        reportFailure(lastError);
       } else if (signal && !socket.destroyed) {
         lastError = `${command} killed by ${signal}`;
       }
@@ -67,6 +75,7 @@ export async function startStdioBridge(argv: string[]): Promise<StdioBridge> {
   return {
     socketPath,
     lastError: () => lastError,
+    failed,
     close() {
       server.close();
       for (const child of children) child.kill();

@@ -3,7 +3,7 @@
  * every STAT first (IDs counted over all of them), then file data for each REQ the daemon sends back,
  * in chunks, with a bounded number of files in flight. The daemon ends with FIN, which we echo.
  */
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { isGoRegular } from "./filemode.js";
 import { firstValue, repeatedValues } from "./metadata.js";
@@ -144,25 +144,26 @@ class DirectorySender {
   private async sendFile(id: number): Promise<void> {
     const { absPath, size } = this.files.get(id)!;
     this.files.delete(id);
-    // Size the buffer to the file so 20,000 small files do not each allocate a full chunk.
-    const bufferBytes = Math.min(CHUNK_BYTES, Math.max(size, 4096));
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    // Size the buffer to the file so 20,000 small files do not each allocate a full chunk. Reads are
+    // synchronous (page-cache reads of at most one chunk); see walk.ts for why.
+    const bufferBytes = Math.min(CHUNK_BYTES, Math.max(size + 1, 4096));
+    let fd: number | undefined;
     try {
-      handle = await open(absPath, "r");
+      fd = openSync(absPath, "r");
     } catch {
       // Like the Go sender: a file that cannot be opened is sent as empty.
     }
-    if (handle) {
+    if (fd !== undefined) {
       try {
         for (;;) {
           const buffer = Buffer.allocUnsafe(bufferBytes);
-          const { bytesRead } = await handle.read(buffer, 0, bufferBytes, null);
+          const bytesRead = readSync(fd, buffer, 0, bufferBytes, null);
           if (bytesRead === 0) break;
           this.stats.bytesSent += bytesRead;
           await writeMessage(this.call, encodePacket(PacketType.Data, { id, data: buffer.subarray(0, bytesRead) }));
         }
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     }
     await writeMessage(this.call, encodePacket(PacketType.Data, { id }));

@@ -244,6 +244,26 @@ export class Session {
   }
 }
 
+/** Bytes per coalesced session message: far below the daemon's 16 MiB message limit. */
+const MAX_BATCH_BYTES = 1 << 20;
+
+function batchChunks(chunks: Buffer[]): Buffer[] {
+  const batches: Buffer[] = [];
+  let current: Buffer[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    if (size > 0 && size + chunk.length > MAX_BATCH_BYTES) {
+      batches.push(Buffer.concat(current, size));
+      current = [];
+      size = 0;
+    }
+    current.push(chunk);
+    size += chunk.length;
+  }
+  if (size > 0 || batches.length === 0) batches.push(Buffer.concat(current, size));
+  return batches;
+}
+
 /**
  * A Duplex over the Control.Session call: bytes we write become BytesMessages to the daemon, messages
  * from the daemon become readable bytes. Both directions respect backpressure.
@@ -255,6 +275,15 @@ function pipeOverStream(stream: grpc.ClientDuplexStream<Buffer, Buffer>): Duplex
     },
     write(chunk: Buffer, _encoding, callback) {
       stream.write(chunk, (error?: Error | null) => callback(error ?? null));
+    },
+    // HTTP/2 emits many small frames; while one message is in flight the rest queue up here and go out
+    // together as one BytesMessage, instead of one gRPC message per frame.
+    writev(chunks: { chunk: Buffer }[], callback) {
+      const batches = batchChunks(chunks.map((c) => c.chunk));
+      batches.forEach((batch, i) => {
+        const last = i === batches.length - 1;
+        stream.write(batch, last ? (error?: Error | null) => callback(error ?? null) : undefined);
+      });
     },
     final(callback) {
       stream.end();

@@ -1,0 +1,33 @@
+/**
+ * Talking to buildkitd: connect, the Control API, sessions (local dirs, exports, secrets, SSH, registry
+ * auth) and `solve`, which ties them together for one build.
+ */
+export {
+  type BuildkitConnection,
+  type ConnectOptions,
+  connect,
+  MAX_MESSAGE_BYTES,
+  type TlsOptions,
+} from "./connection.js";
+export {
+  type BuildkitVersion,
+  type CacheEntry,
+  ControlClient,
+  type ControlSolveRequest,
+  type Platform,
+  type PruneOptions,
+  type UsageRecord,
+  type WorkerInfo,
+} from "./control.js";
+export { BuildError, type DaemonErrorDetails } from "./errors.js";
+export type { SolveStatus } from "./progress/types.js";
+export {
+  type ExportReceived,
+  type ExportTarget,
+  type FileSyncStats,
+  newIdentifier,
+  type SecretSource,
+  Session,
+  type SessionOptions,
+} from "./session/session.js";
+export { type ExporterSpec, type SolveOptions, type SolveResult, solve } from "./solve.js";

@@ -1,0 +1,185 @@
+/**
+ * One build against buildkitd: open the session, send Control.Solve (kept pending), stream progress,
+ * optionally run a client-side build function through LLBBridge on the same connection, then move the
+ * exported outputs into place. Cancelling the signal cancels the Solve RPC; the daemon then cancels the build.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { UserError } from "../errors.js";
+import { definitionBytes, GatewayClient } from "../gateway/bridge-client.js";
+import { grpcBridgeTransport } from "../gateway/grpc-transport.js";
+import type { BuildResult, DefinitionInput, LLBBridge } from "../gateway/types.js";
+import type { BuildkitConnection } from "./connection.js";
+import { type CacheEntry, ControlClient } from "./control.js";
+import { BuildError, daemonErrorDetails, describeCallError, isServiceError } from "./errors.js";
+import { commitOutput, discardOutput, type StagedOutput, stageOutput } from "./outputs.js";
+import type { SolveStatus } from "./progress/types.js";
+import { newIdentifier, type Session } from "./session/session.js";
+
+export interface ExporterSpec {
+  /** `local`, `tar`, `oci`, `docker` or `image`. */
+  type: string;
+  attrs?: Record<string, string>;
+  /** Destination directory (`local`) or file (`tar`, `oci`, `docker`); stays on the client. */
+  output?: string;
+}
+
+export interface SolveOptions {
+  client: BuildkitConnection;
+  session: Session;
+  /** Build ID; also the Status stream key and the LLBBridge build-id header. Random if omitted. */
+  ref?: string;
+  /** LLB to run. Leave out for frontend builds and client-side (`build`) builds. */
+  definition?: DefinitionInput;
+  exporters?: ExporterSpec[];
+  /** e.g. `dockerfile.v0`, or `gateway.v0` with `frontendAttrs.source`. */
+  frontend?: string;
+  frontendAttrs?: Record<string, string>;
+  frontendInputs?: Record<string, DefinitionInput>;
+  cacheImports?: CacheEntry[];
+  cacheExports?: CacheEntry[];
+  entitlements?: string[];
+  /** A client-side build function; it must not call `bridge.return` itself (solve does). */
+  build?: (bridge: LLBBridge) => Promise<BuildResult>;
+  signal?: AbortSignal;
+  onStatus?: (status: SolveStatus) => void;
+}
+
+export interface SolveResult {
+  ref: string;
+  /** What the exporters reported (`containerimage.digest`, `containerimage.descriptor`, …). */
+  exporterResponse: Record<string, string>;
+}
+
+/** After the build function failed, give the daemon this long to finish on its own before cancelling. */
+const CANCEL_AFTER_BUILD_FAILURE_MS = 5000;
+
+export async function solve(options: SolveOptions): Promise<SolveResult> {
+  const { client, session, signal } = options;
+  const ref = options.ref ?? newIdentifier();
+  const control = new ControlClient(client);
+  if (signal?.aborted) throw abortError(signal);
+  if (options.definition && options.build) throw new Error("solve: pass either a definition or a build function");
+
+  const exporters = options.exporters ?? [];
+  const staged: (StagedOutput | undefined)[] = [];
+  const ownsSession = !session.started;
+  const solveCancel = new AbortController();
+  const statusCancel = new AbortController();
+  const onAbort = () => solveCancel.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const vertexNames = new Map<string, string>();
+  let lastFailedVertex: string | undefined;
+  const trackStatus = (status: SolveStatus) => {
+    for (const v of status.vertexes) {
+      if (v.name) vertexNames.set(v.digest, v.name);
+      if (v.error) lastFailedVertex = v.digest;
+    }
+    options.onStatus?.(status);
+  };
+
+  let statusDone: Promise<void> = Promise.resolve();
+  try {
+    for (const [index, exporter] of exporters.entries()) {
+      const output = exporter.output
+        ? await stageOutput(exporter.type, exporter.attrs ?? {}, exporter.output)
+        : undefined;
+      staged.push(output);
+      if (output) session.setExportTarget(index, output.target);
+    }
+    if (ownsSession) await session.start(control);
+
+    statusDone = control.status(ref, trackStatus, statusCancel.signal).catch(() => undefined);
+    const solving = control.solve(
+      {
+        ref,
+        session: session.id,
+        definition: options.definition ? definitionBytes(options.definition) : undefined,
+        frontend: options.frontend,
+        frontendAttrs: options.frontendAttrs,
+        frontendInputs: options.frontendInputs
+          ? Object.fromEntries(Object.entries(options.frontendInputs).map(([k, d]) => [k, definitionBytes(d)]))
+          : undefined,
+        exporters: exporters.map((e) => ({ type: e.type, attrs: e.attrs ?? {} })),
+        cacheImports: options.cacheImports,
+        cacheExports: options.cacheExports,
+        entitlements: options.entitlements,
+      },
+      solveCancel.signal,
+    );
+
+    let buildFailure: unknown;
+    if (options.build) {
+      const bridge = new GatewayClient(grpcBridgeTransport(client.client, ref), solveCancel.signal);
+      buildFailure = await runBuildFunction(options.build, bridge);
+      if (buildFailure !== undefined) {
+        const timer = setTimeout(() => solveCancel.abort(), CANCEL_AFTER_BUILD_FAILURE_MS);
+        await solving.catch(() => undefined);
+        clearTimeout(timer);
+      }
+    }
+
+    let exporterResponse: Record<string, string>;
+    try {
+      exporterResponse = await solving;
+    } catch (error) {
+      if (signal?.aborted) throw abortError(signal);
+      if (buildFailure !== undefined) throw buildFailure;
+      await settleWithin(statusDone, 2000);
+      throw toBuildError(error, vertexNames, lastFailedVertex);
+    }
+    if (buildFailure !== undefined) throw buildFailure;
+
+    for (const output of staged) if (output) await commitOutput(output);
+    await settleWithin(statusDone, 2000);
+    return { ref, exporterResponse };
+  } catch (error) {
+    for (const output of staged) if (output) await discardOutput(output).catch(() => undefined);
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    statusCancel.abort();
+    if (ownsSession) await session.close();
+  }
+}
+
+/** Runs the build function and returns its result to the daemon; resolves with its failure, if any. */
+async function runBuildFunction(build: (bridge: LLBBridge) => Promise<BuildResult>, bridge: GatewayClient) {
+  let result: BuildResult;
+  try {
+    result = await build(bridge);
+  } catch (error) {
+    await bridge.return(error instanceof Error ? error : new Error(String(error))).catch(() => undefined);
+    return error;
+  }
+  try {
+    await bridge.return(result);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+function toBuildError(error: unknown, names: Map<string, string>, lastFailed: string | undefined): Error {
+  if (!isServiceError(error)) return describeCallError("Control.Solve", error);
+  if (error.code === grpc.status.UNAVAILABLE) {
+    return new UserError(`lost the connection to the BuildKit daemon: ${error.details}`, { cause: error });
+  }
+  const details = daemonErrorDetails(error);
+  const digest = details.vertexDigest ?? lastFailed;
+  const stepName = digest ? names.get(digest) : undefined;
+  return new BuildError(details, { stepName, cause: error });
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === "AbortError") return reason;
+  return new DOMException("the build was cancelled", "AbortError");
+}
+
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
