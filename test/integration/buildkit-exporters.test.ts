@@ -37,7 +37,7 @@ async function readTar(file: string): Promise<Map<string, Buffer>> {
   const tar = extract();
   tar.on("entry", (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("data", (c: unknown) => chunks.push(c as Buffer));
     stream.on("end", () => {
       if (header.type === "file") files.set(header.name.replace(/^\.\//, ""), Buffer.concat(chunks));
       next();

@@ -4,20 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-
-// Interim: read the env file test/env/up.sh writes until test/helpers' loadTestEnv() lands.
-function loadTestEnv() {
-  const home = process.env.RPK_TEST_HOME ?? path.join(os.homedir(), ".cache", "rpk-test-env");
-  return JSON.parse(readFileSync(path.join(home, "env.json"), "utf8")) as {
-    buildkit: { host: string; buildctl: string };
-    images: Record<string, { ref: string; digest: string }>;
-  };
-}
+import { loadTestEnv } from "../helpers/env.js";
 
 export const run = promisify(execFile);
 
@@ -35,8 +26,8 @@ export function buildkitTestEnv(): BuildkitTestEnv {
   return {
     host: env.buildkit.host,
     buildctl: env.buildkit.buildctl,
-    baseImage: env.images.node!.ref,
-    baseImageDigest: env.images.node!.digest,
+    baseImage: env.images.node.ref,
+    baseImageDigest: env.images.node.digest,
   };
 }
 
