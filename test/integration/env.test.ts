@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestImage } from "../helpers/env.js";
@@ -13,6 +15,7 @@ import { invokeBootstrap } from "../helpers/lambda.js";
  * the build), the bootstrap answers under the emulator, and an image on the provided.* stand-ins
  * (public.ecr.aws through the mirror) runs under runc with its entrypoint contract.
  */
+const execFileAsync = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, "../..");
 const fixtures = join(repoRoot, "test/env/fixtures");
 const helloDir = join(repoRoot, "examples/hello");
@@ -79,6 +82,13 @@ describe("test environment", () => {
     expect(result.functionError).toBe("Unhandled");
     expect(result.body).toMatchObject({ errorType: "Runtime.ExitError" });
   });
+
+  test("the stand-in emulator passes its own Go tests (errors, init errors, exits, timeouts)", async () => {
+    const { stdout } = await execFileAsync("go", ["test", "-count=1", "./..."], {
+      cwd: join(repoRoot, "test/env/lambda-emulator"),
+    });
+    expect(stdout).toMatch(/^ok\s/m);
+  }, 300_000);
 
   test.each([
     ["al2023", env.images.providedAl2023],

@@ -103,9 +103,12 @@ func (fn *function) await(inv *invocation, proc *runtimeProcess) outcome {
 		fn.stopRuntime()
 		return o
 	case <-proc.exited:
-		// The runtime may have answered just before exiting: prefer its answer.
+		// The runtime may have answered (or reported an init error) just before exiting: prefer that.
 		select {
 		case o := <-inv.done:
+			return o
+		case o := <-proc.initFailed:
+			fn.clearRuntime(proc)
 			return o
 		default:
 		}

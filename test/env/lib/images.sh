@@ -9,7 +9,7 @@
 # They are test fixtures: every image is labelled dev.rpk.test-stand-in=true.
 
 IMAGES_WORK="$IMAGES_DIR/work"
-OCI_LAYOUT="$IMAGES_DIR/oci"
+OCI_LAYOUT="" # set per image family by ensure_images
 STANDIN_LABEL="dev.rpk.test-stand-in=true"
 HOST_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 # Fixed layer timestamps: rebuilding from the same inputs gives the same root filesystem bytes.
@@ -33,35 +33,51 @@ manifest_digest() {
     "http://$REGISTRY_ADDR/v2/$1/manifests/$2" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }'
 }
 
-all_images_present() {
-  # shellcheck disable=SC2086 # tag lists are space-separated on purpose
-  image_tags_present "$GOLANG_REPOSITORY" $GOLANG_TAGS &&
-    image_tags_present "$PROVIDED_REPOSITORY" $PROVIDED_TAGS &&
-    image_tags_present "$NODE_REPOSITORY" $NODE_TAGS
+# Each family (golang, provided, node) is rebuilt and pushed only when its own inputs change or the
+# registry lost one of its tags; a new emulator, say, does not rebuild the golang image.
+family_inputs_hash() {
+  local common=("$ENV_DIR/versions.env" "$ENV_DIR/lib/images.sh" "$HOST_CA_BUNDLE" "$REGISTRY_ADDR" "family=$1")
+  case "$1" in
+    golang) inputs_hash "${common[@]}" "$(go env GOVERSION)" "$GOROOT_DIR/VERSION" ;;
+    provided) inputs_hash "${common[@]}" "$ENV_DIR/images/lambda-entrypoint.sh" "$EMULATOR_BIN" ;;
+    node) inputs_hash "${common[@]}" "$(node --version)" ;;
+  esac
 }
 
-images_inputs_hash() {
-  inputs_hash "$ENV_DIR/versions.env" "$ENV_DIR/lib/images.sh" "$ENV_DIR/images/lambda-entrypoint.sh" \
-    "$EMULATOR_BIN" "$(go env GOVERSION)" "$GOROOT_DIR/VERSION" "$(node --version)" "$HOST_CA_BUNDLE" "$REGISTRY_ADDR"
+family_present() {
+  # shellcheck disable=SC2086 # tag lists are space-separated on purpose
+  case "$1" in
+    golang) image_tags_present "$GOLANG_REPOSITORY" $GOLANG_TAGS ;;
+    provided) image_tags_present "$PROVIDED_REPOSITORY" $PROVIDED_TAGS ;;
+    node) image_tags_present "$NODE_REPOSITORY" $NODE_TAGS ;;
+  esac
 }
 
 ensure_images() {
-  local want
-  want="$(images_inputs_hash)"
-  if stamp_matches images "$want" && all_images_present; then
-    log "stand-in images already in the registry"
-    return
-  fi
-  rm -rf "$IMAGES_WORK" "$OCI_LAYOUT"
-  mkdir -p "$IMAGES_WORK"
-  umoci init --layout "$OCI_LAYOUT"
-  timed "Debian root filesystems" build_debian_rootfs_pair
-  timed "golang image" build_golang_image
-  timed "provided images" build_provided_images
-  timed "node image" build_node_image
-  timed "push" push_images
+  local family stale=()
+  for family in golang provided node; do
+    if stamp_matches "image-$family" "$(family_inputs_hash "$family")" && family_present "$family"; then
+      log "$family stand-in images already in the registry"
+    else
+      stale+=("$family")
+    fi
+  done
+  [ "${#stale[@]}" -gt 0 ] || return 0
   rm -rf "$IMAGES_WORK"
-  write_stamp images "$want"
+  mkdir -p "$IMAGES_WORK"
+  case " ${stale[*]} " in
+    *" golang "* | *" node "*) timed "Debian root filesystems" build_debian_rootfs_pair ;;
+  esac
+  for family in "${stale[@]}"; do
+    OCI_LAYOUT="$IMAGES_DIR/oci-$family"
+    rm -rf "$OCI_LAYOUT"
+    umoci init --layout "$OCI_LAYOUT"
+    timed "$family images" "build_${family}_images"
+    timed "$family push" "push_${family}_images"
+    write_stamp "image-$family" "$(family_inputs_hash "$family")"
+    rm -rf "$OCI_LAYOUT" # the registry holds the image now
+  done
+  rm -rf "$IMAGES_WORK" "$IMAGES_DIR/oci" # (oci/: the shared layout of earlier versions of this script)
 }
 
 # timed LABEL COMMAND... is step() for the sub-steps of the images step.
@@ -111,7 +127,7 @@ build_debian_rootfs() {
 # new_image TAG creates an empty image in the OCI layout.
 new_image() { umoci new --image "$OCI_LAYOUT:$1"; }
 
-build_golang_image() {
+build_golang_images() {
   local tag=golang gopath="$IMAGES_WORK/gopath"
   new_image "$tag"
   umoci raw add-layer --image "$OCI_LAYOUT:$tag" --history.created_by "mmdebstrap $DEBIAN_SUITE minbase (rpk test stand-in)" \
@@ -181,7 +197,7 @@ build_provided_images() {
   done
 }
 
-build_node_image() {
+build_node_images() {
   local tag=node staging="$IMAGES_WORK/node" node_bin npm_dir node_version
   node_bin="$(readlink -f "$(command -v node)")"
   npm_dir="$(dirname "$node_bin")/../lib/node_modules/npm"
@@ -206,12 +222,9 @@ build_node_image() {
     --manifest.annotation "$STANDIN_LABEL"
 }
 
-push_images() {
-  local tag
-  for tag in $GOLANG_TAGS; do push_one golang "$GOLANG_REPOSITORY:$tag"; done
-  for tag in $PROVIDED_TAGS; do push_one "provided-$tag" "$PROVIDED_REPOSITORY:$tag"; done
-  for tag in $NODE_TAGS; do push_one node "$NODE_REPOSITORY:$tag"; done
-}
+push_golang_images() { for tag in $GOLANG_TAGS; do push_one golang "$GOLANG_REPOSITORY:$tag"; done; }
+push_provided_images() { for tag in $PROVIDED_TAGS; do push_one "provided-$tag" "$PROVIDED_REPOSITORY:$tag"; done; }
+push_node_images() { for tag in $NODE_TAGS; do push_one node "$NODE_REPOSITORY:$tag"; done; }
 
 push_one() {
   skopeo copy --quiet --dest-tls-verify=false "oci:$OCI_LAYOUT:$1" "docker://$REGISTRY_ADDR/$2" >>"$LOG_DIR/push.log" 2>&1 ||
