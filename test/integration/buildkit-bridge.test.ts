@@ -3,7 +3,7 @@
  * connection (build-id header), and the exporter receives whatever the function returned.
  */
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BuildkitConnection, connect, Session, solve } from "../../src/buildkit/index.js";
@@ -94,5 +94,29 @@ describe("client-side build through LLBBridge", () => {
     expect(caught).toBeInstanceOf(GatewayCallError);
     expect((caught as GatewayCallError).method).toBe("ResolveImageConfig");
     expect((caught as Error).message).toMatch(/not found/);
+  });
+});
+
+describe("frontend builds", () => {
+  test("dockerfile.v0 reads the Dockerfile and the context from the session's local dirs", async () => {
+    const context = path.join(work, "df-context");
+    const dockerfileDir = path.join(work, "df");
+    await mkdir(context, { recursive: true });
+    await mkdir(dockerfileDir, { recursive: true });
+    await writeFile(path.join(context, "app.txt"), "from the context\n");
+    await writeFile(path.join(context, "skip.log"), "ignored\n");
+    await writeFile(path.join(dockerfileDir, "Dockerfile"), "FROM scratch\nCOPY . /ctx/\n");
+    await writeFile(path.join(dockerfileDir, "Dockerfile.dockerignore"), "*.log\n");
+    const out = path.join(work, "df-out");
+    const result = await solve({
+      client: connection,
+      session: new Session({ sources: { context, dockerfile: dockerfileDir } }),
+      frontend: "dockerfile.v0",
+      frontendAttrs: { filename: "Dockerfile" },
+      exporters: [{ type: "local", output: out }],
+    });
+    expect(result.ref).toMatch(/^[0-9a-z]{25}$/);
+    expect(await readdir(path.join(out, "ctx"))).toEqual(["app.txt"]);
+    expect(await readFile(path.join(out, "ctx", "app.txt"), "utf8")).toBe("from the context\n");
   });
 });

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type BuildkitConnection, connect, Session, type SolveStatus, solve } from "../../src/buildkit/index.js";
@@ -82,4 +83,37 @@ test("a missing secret fails the step with the daemon's not-found message", asyn
     (e: unknown) => e,
   )) as Error;
   expect(error.message).toMatch(/^build step "needs a missing secret" failed: .*secret nope: not found/);
+});
+
+test("an SSH agent socket is forwarded into a step as a byte pipe", async () => {
+  const work = await tempDir("ssh");
+  // A stand-in agent: answers every request with a fixed reply, so the step can prove the round trip.
+  const agentPath = path.join(work, "agent.sock");
+  const agent = net.createServer((socket) => {
+    socket.once("data", (request: Buffer) => socket.end(`agent saw ${request.toString()}`));
+  });
+  await new Promise<void>((resolve) => agent.listen(agentPath, resolve));
+  try {
+    const script =
+      "const s=require('net').connect(process.env.SSH_AUTH_SOCK);s.end('hello-agent');" +
+      "let r='';s.on('data',d=>r+=d);s.on('close',()=>require('fs').writeFileSync('/out/reply',r))";
+    const step = image(env.baseImage).run({
+      args: ["node", "-e", script],
+      mounts: [
+        { type: "bind", dest: "/out", from: scratch() },
+        { type: "ssh", id: "default" },
+      ],
+      env: { NONCE: randomBytes(8).toString("hex") },
+    });
+    const out = path.join(work, "out");
+    await solve({
+      client: connection,
+      session: new Session({ ssh: { default: agentPath } }),
+      definition: marshal(step.getMount("/out")),
+      exporters: [{ type: "local", output: out }],
+    });
+    expect(await readFile(path.join(out, "reply"), "utf8")).toBe("agent saw hello-agent");
+  } finally {
+    agent.close();
+  }
 });
