@@ -13,6 +13,7 @@ source "$LIB/packages.sh"
 source "$LIB/binaries.sh"
 source "$LIB/daemons.sh"
 source "$LIB/images.sh"
+source "$LIB/provided-images.sh"
 source "$LIB/envfile.sh"
 
 require_root
@@ -24,7 +25,7 @@ log "rpk test environment in $CACHE_DIR"
 step "apt packages" ensure_apt_packages
 step "go toolchain" ensure_go_toolchain
 step "buildkit binaries" ensure_buildkit_binaries
-step "lambda emulator" ensure_emulator
+step "lambda emulator" ensure_lambda_binaries
 step "registry" ensure_registry
 step "buildkitd" ensure_buildkitd
 step "stand-in images" ensure_images

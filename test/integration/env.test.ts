@@ -135,19 +135,61 @@ describe("test environment", () => {
     );
     for (const image of images) {
       for (const tag of image.tags) {
-        const repository = image.registryRef.slice(env.registry.address.length + 1).split(":")[0];
-        const config = await fetchImageConfig(env.registry.address, repository ?? "", tag);
-        expect(config.config.Labels?.["dev.rpk.test-stand-in"], `${repository}:${tag}`).toBe("true");
+        const repository = image.registryRef.slice(env.registry.address.length + 1).split(":")[0] ?? "";
+        for (const config of await fetchImageConfigs(env.registry.address, repository, tag)) {
+          expect(config.config.Labels?.["dev.rpk.test-stand-in"], `${repository}:${tag}`).toBe("true");
+        }
       }
     }
-    const golang = await fetchImageConfig(env.registry.address, "library/golang", "1.26.8-bullseye");
-    expect(golang.config.Env).toEqual(
+    const [golang] = await fetchImageConfigs(env.registry.address, "library/golang", "1.26.8-bullseye");
+    expect(golang?.config.Env).toEqual(
       expect.arrayContaining([`GOLANG_VERSION=${env.go.version}`, "GOPATH=/go", "GOTOOLCHAIN=local"]),
     );
-    const provided = await fetchImageConfig(env.registry.address, "lambda/provided", "al2");
-    expect(provided.config.Entrypoint).toEqual(["/lambda-entrypoint.sh"]);
-    expect(provided.config.WorkingDir).toBe("/var/task");
+    // Like the real tags, the provided stand-ins are indexes over both Lambda architectures.
+    for (const tag of ["al2", "al2023"]) {
+      const configs = await fetchImageConfigs(env.registry.address, "lambda/provided", tag);
+      expect(configs.map((c) => `${c.os}/${c.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+      for (const config of configs) {
+        expect(config.config.Entrypoint).toEqual(["/lambda-entrypoint.sh"]);
+        expect(config.config.WorkingDir).toBe("/var/task");
+        expect(config.config.Env).toEqual(expect.arrayContaining(["LAMBDA_TASK_ROOT=/var/task"]));
+      }
+    }
   });
+
+  test("an arm64 image builds on the provided stand-in (platform resolved through the mirror)", async () => {
+    const context = join(work, "arm64-context");
+    mkdirSync(context, { recursive: true });
+    // Nothing runs in this build, so any file will do as the bootstrap: the point is the arm64 base.
+    writeFileSync(join(context, "bootstrap"), "placeholder\n");
+    const archive = join(work, "arm64.tar");
+    await runBuildctl(env, [
+      "build",
+      "--frontend=dockerfile.v0",
+      "--local",
+      `context=${context}`,
+      "--local",
+      `dockerfile=${fixtures}`,
+      "--opt",
+      "filename=lambda-image.Dockerfile",
+      "--opt",
+      "platform=linux/arm64",
+      "--opt",
+      `build-arg:BASE_IMAGE=${env.images.providedAl2023.ref}`,
+      "--output",
+      `type=oci,dest=${archive}`,
+    ]);
+    const unpacked = join(work, "arm64-layout");
+    mkdirSync(unpacked, { recursive: true });
+    await execFileAsync("tar", ["-xf", archive, "-C", unpacked]);
+    const blob = (digest: string) => JSON.parse(readFileSync(join(unpacked, "blobs/sha256", digest.slice(7)), "utf8"));
+    const index = JSON.parse(readFileSync(join(unpacked, "index.json"), "utf8"));
+    const manifest = blob(index.manifests[0].digest);
+    const config = blob(manifest.config.digest);
+    expect(config.architecture).toBe("arm64");
+    expect(config.config.Entrypoint).toEqual(["/lambda-entrypoint.sh"]);
+    expect(config.config.Cmd).toEqual(["bootstrap"]);
+  }, 300_000);
 
   test("the daemon grants the network.host entitlement", async () => {
     const context = join(work, "network-host");
@@ -180,16 +222,34 @@ describe("test environment", () => {
 });
 
 interface ImageConfig {
+  architecture: string;
+  os: string;
   config: { Env?: string[]; Entrypoint?: string[]; WorkingDir?: string; Labels?: Record<string, string> };
 }
 
-async function fetchImageConfig(registry: string, repository: string, tag: string): Promise<ImageConfig> {
-  const manifestResponse = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
-    headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
-  });
-  expect(manifestResponse.status, `${repository}:${tag}`).toBe(200);
-  const manifest = (await manifestResponse.json()) as { config: { digest: string } };
-  const configResponse = await fetch(`http://${registry}/v2/${repository}/blobs/${manifest.config.digest}`);
-  expect(configResponse.status).toBe(200);
-  return (await configResponse.json()) as ImageConfig;
+const indexType = "application/vnd.oci.image.index.v1+json";
+const manifestType = "application/vnd.oci.image.manifest.v1+json";
+
+async function fetchJson<T>(url: string, accept?: string): Promise<T> {
+  const response = await fetch(url, accept ? { headers: { accept } } : {});
+  expect(response.status, url).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** The image configs behind a tag: one for a single manifest, one per platform for an index. */
+async function fetchImageConfigs(registry: string, repository: string, tag: string): Promise<ImageConfig[]> {
+  const base = `http://${registry}/v2/${repository}`;
+  const top = await fetchJson<{ mediaType: string; manifests?: { digest: string }[]; config?: { digest: string } }>(
+    `${base}/manifests/${tag}`,
+    `${indexType}, ${manifestType}`,
+  );
+  const manifests =
+    top.mediaType === indexType
+      ? await Promise.all(
+          (top.manifests ?? []).map((m) =>
+            fetchJson<{ config: { digest: string } }>(`${base}/manifests/${m.digest}`, manifestType),
+          ),
+        )
+      : [top as { config: { digest: string } }];
+  return Promise.all(manifests.map((m) => fetchJson<ImageConfig>(`${base}/blobs/${m.config.digest}`)));
 }

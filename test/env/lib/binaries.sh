@@ -3,6 +3,15 @@
 BUILDKITD_BIN="$BIN_DIR/buildkitd"
 BUILDCTL_BIN="$BIN_DIR/buildctl"
 EMULATOR_BIN="$BIN_DIR/aws-lambda-rie"
+# The provided.* stand-ins are two-platform indexes like the real ones: the host's architecture (busybox +
+# shell entrypoint, runnable here) and the other Lambda architecture (static Go entrypoint, build-only).
+HOST_GOARCH="$(go env GOARCH 2>/dev/null || echo amd64)"
+case "$HOST_GOARCH" in
+  amd64) FOREIGN_GOARCH=arm64 ;;
+  arm64) FOREIGN_GOARCH=amd64 ;;
+  *) FOREIGN_GOARCH="" ;;
+esac
+FOREIGN_BIN_DIR="$BIN_DIR/linux-$FOREIGN_GOARCH"
 
 ensure_buildkit_binaries() {
   local want
@@ -73,6 +82,43 @@ ensure_emulator() {
   (cd "$standin_src" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$EMULATOR_BIN" .) >"$LOG_DIR/rie-standin-build.log" 2>&1 ||
     die "building the stand-in emulator failed; see $LOG_DIR/rie-standin-build.log"
   write_stamp emulator "stand-in $standin_want"
+}
+
+ensure_lambda_binaries() {
+  ensure_emulator
+  ensure_foreign_lambda_binaries
+}
+
+# ensure_foreign_lambda_binaries cross-builds aws-lambda-rie (same kind as the host's) and the Go
+# lambda-entrypoint for FOREIGN_GOARCH into $FOREIGN_BIN_DIR.
+ensure_foreign_lambda_binaries() {
+  [ -n "$FOREIGN_GOARCH" ] || die "Lambda runs on amd64 and arm64; this machine is $HOST_GOARCH"
+  local standin_src="$ENV_DIR/lambda-emulator" want
+  want="$(inputs_hash "$EMULATOR_KIND" "$FOREIGN_GOARCH" "$(go env GOVERSION)" "rie=$AWS_LAMBDA_RIE_VERSION" \
+    "$standin_src"/go.mod "$standin_src"/*.go "$standin_src"/cmd/lambda-entrypoint/*.go)"
+  if stamp_matches foreign-lambda-binaries "$want" &&
+    [ -x "$FOREIGN_BIN_DIR/aws-lambda-rie" ] && [ -x "$FOREIGN_BIN_DIR/lambda-entrypoint" ]; then
+    return
+  fi
+  mkdir -p "$FOREIGN_BIN_DIR"
+  (
+    cd "$standin_src"
+    export GOOS=linux GOARCH="$FOREIGN_GOARCH" CGO_ENABLED=0
+    if [ "$EMULATOR_KIND" = real ]; then
+      # go install refuses GOBIN for cross builds; a scratch GOPATH (sharing the module cache) receives it.
+      local gopath="$CACHE_DIR/src/rie-cross-gopath"
+      rm -rf "$gopath"
+      GOPATH="$gopath" GOMODCACHE="$(go env GOMODCACHE)" go install \
+        "$AWS_LAMBDA_RIE_MODULE/cmd/aws-lambda-rie@$AWS_LAMBDA_RIE_VERSION"
+      install -m 0755 "$gopath/bin/linux_$FOREIGN_GOARCH/aws-lambda-rie" "$FOREIGN_BIN_DIR/aws-lambda-rie"
+    else
+      go build -trimpath -buildvcs=false -o "$FOREIGN_BIN_DIR/aws-lambda-rie" .
+    fi
+    go build -trimpath -buildvcs=false -o "$FOREIGN_BIN_DIR/lambda-entrypoint" ./cmd/lambda-entrypoint
+  ) >"$LOG_DIR/foreign-lambda-build.log" 2>&1 ||
+    die "cross-building the $FOREIGN_GOARCH emulator/entrypoint failed; see $LOG_DIR/foreign-lambda-build.log"
+  write_stamp foreign-lambda-binaries "$want"
+  log "built linux/$FOREIGN_GOARCH aws-lambda-rie ($EMULATOR_KIND) and lambda-entrypoint"
 }
 
 # install_failure_reason LOG condenses a failed `go install` to one line, e.g.

@@ -1,7 +1,7 @@
 # Stand-in base images, assembled without Docker and pushed to the local registry (sourced by up.sh).
 #
 #   library/golang:{GOLANG_TAGS}     Debian minbase + gcc/libc6-dev/git/ca-certificates + the machine's Go
-#   lambda/provided:{PROVIDED_TAGS}  busybox-static + aws-lambda-rie + /lambda-entrypoint.sh
+#   lambda/provided:{PROVIDED_TAGS}  busybox-static + aws-lambda-rie + /lambda-entrypoint.sh (provided-images.sh)
 #   library/node:{NODE_TAGS}         Debian minbase + the machine's node and npm
 #
 # Root filesystems come from mmdebstrap as tarballs, become layers with `umoci raw add-layer` /
@@ -15,22 +15,22 @@ HOST_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 # Fixed layer timestamps: rebuilding from the same inputs gives the same root filesystem bytes.
 export SOURCE_DATE_EPOCH=1700000000
 
+MANIFEST_ACCEPT=(-H 'Accept: application/vnd.oci.image.index.v1+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json'
+  -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
+
 # image_tags_present REPOSITORY TAG... succeeds when the registry serves a manifest for every tag.
 image_tags_present() {
   local repo="$1" tag
   shift
   for tag in "$@"; do
     curl -fsS -o /dev/null -I \
-      -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-      -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-      "http://$REGISTRY_ADDR/v2/$repo/manifests/$tag" || return 1
+      "${MANIFEST_ACCEPT[@]}" "http://$REGISTRY_ADDR/v2/$repo/manifests/$tag" 2>/dev/null || return 1
   done
 }
 
 # manifest_digest REPOSITORY TAG prints the registry's digest of that manifest.
 manifest_digest() {
-  curl -fsS -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://$REGISTRY_ADDR/v2/$1/manifests/$2" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }'
+  curl -fsS -I "${MANIFEST_ACCEPT[@]}" "http://$REGISTRY_ADDR/v2/$1/manifests/$2" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }'
 }
 
 # Each family (golang, provided, node) is rebuilt and pushed only when its own inputs change or the
@@ -39,7 +39,8 @@ family_inputs_hash() {
   local common=("$ENV_DIR/versions.env" "$ENV_DIR/lib/images.sh" "$HOST_CA_BUNDLE" "$REGISTRY_ADDR" "family=$1")
   case "$1" in
     golang) inputs_hash "${common[@]}" "$(go env GOVERSION)" "$GOROOT_DIR/VERSION" ;;
-    provided) inputs_hash "${common[@]}" "$ENV_DIR/images/lambda-entrypoint.sh" "$EMULATOR_BIN" ;;
+    provided) inputs_hash "${common[@]}" "$ENV_DIR/lib/provided-images.sh" "$ENV_DIR/images/lambda-entrypoint.sh" \
+      "$EMULATOR_BIN" "$FOREIGN_BIN_DIR/aws-lambda-rie" "$FOREIGN_BIN_DIR/lambda-entrypoint" ;;
     node) inputs_hash "${common[@]}" "$(node --version)" ;;
   esac
 }
@@ -145,58 +146,6 @@ build_golang_images() {
     --manifest.annotation "$STANDIN_LABEL"
 }
 
-# provided_rootfs_tar VARIANT OUT writes the single layer of a provided.* stand-in.
-provided_rootfs_tar() {
-  local variant="$1" out="$2" root="$IMAGES_WORK/provided-$1" applet os_version
-  rm -rf "$root"
-  mkdir -p "$root"/{bin,sbin,usr/bin,usr/local/bin,etc/ssl/certs,etc/pki/tls/certs,var/task,var/runtime,opt,root,proc,sys,dev,tmp}
-  chmod 1777 "$root/tmp"
-  install -m 0755 "$(command -v busybox)" "$root/bin/busybox"
-  for applet in $("$root/bin/busybox" --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
-  done
-  install -m 0755 "$EMULATOR_BIN" "$root/usr/local/bin/aws-lambda-rie"
-  install -m 0755 "$ENV_DIR/images/lambda-entrypoint.sh" "$root/lambda-entrypoint.sh"
-  install -m 0644 "$HOST_CA_BUNDLE" "$root/etc/pki/tls/certs/ca-bundle.crt"
-  ln -sf ../../pki/tls/certs/ca-bundle.crt "$root/etc/ssl/certs/ca-certificates.crt"
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' >"$root/etc/passwd"
-  printf 'root:x:0:\nnobody:x:65534:\n' >"$root/etc/group"
-  case "$variant" in
-    al2) os_version=2 ;;
-    al2023) os_version=2023 ;;
-    *) die "unknown provided variant $variant" ;;
-  esac
-  cat >"$root/etc/os-release" <<EOF
-NAME="Amazon Linux (rpk test stand-in)"
-ID="amzn"
-VERSION_ID="$os_version"
-PRETTY_NAME="rpk test stand-in for public.ecr.aws/lambda/provided:$variant (busybox, not Amazon Linux)"
-EOF
-  # Deterministic layer: sorted names, fixed mtime, numeric root ownership.
-  (cd "$root" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | sort |
-    tar --create --file "$out" --sort=name --mtime="@$SOURCE_DATE_EPOCH" --numeric-owner --owner=0 --group=0 --files-from=-)
-}
-
-build_provided_images() {
-  local variant tag
-  for variant in $PROVIDED_TAGS; do
-    tag="provided-$variant"
-    provided_rootfs_tar "$variant" "$IMAGES_WORK/$tag.tar"
-    new_image "$tag"
-    umoci raw add-layer --image "$OCI_LAYOUT:$tag" --history.created_by "busybox + aws-lambda-rie ($EMULATOR_KIND) + /lambda-entrypoint.sh" \
-      "$IMAGES_WORK/$tag.tar"
-    umoci config --image "$OCI_LAYOUT:$tag" \
-      --config.env "PATH=/usr/local/bin:/usr/bin:/bin:/opt/bin" \
-      --config.env "LD_LIBRARY_PATH=/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib" \
-      --config.env "LAMBDA_TASK_ROOT=/var/task" --config.env "LAMBDA_RUNTIME_DIR=/var/runtime" \
-      --config.env "TZ=:/etc/localtime" --config.env "LANG=en_US.UTF-8" \
-      --config.workingdir /var/task --config.entrypoint /lambda-entrypoint.sh \
-      --config.label "$STANDIN_LABEL" \
-      --config.label "org.opencontainers.image.description=rpk test stand-in for public.ecr.aws/lambda/provided:$variant (busybox + aws-lambda-rie $EMULATOR_KIND); not the real image" \
-      --manifest.annotation "$STANDIN_LABEL"
-  done
-}
-
 build_node_images() {
   local tag=node staging="$IMAGES_WORK/node" node_bin npm_dir node_version
   node_bin="$(readlink -f "$(command -v node)")"
@@ -223,11 +172,13 @@ build_node_images() {
 }
 
 push_golang_images() { for tag in $GOLANG_TAGS; do push_one golang "$GOLANG_REPOSITORY:$tag"; done; }
-push_provided_images() { for tag in $PROVIDED_TAGS; do push_one "provided-$tag" "$PROVIDED_REPOSITORY:$tag"; done; }
 push_node_images() { for tag in $NODE_TAGS; do push_one node "$NODE_REPOSITORY:$tag"; done; }
 
+# push_one LAYOUT_TAG REPOSITORY:TAG [SKOPEO_FLAGS...]
 push_one() {
-  skopeo copy --quiet --dest-tls-verify=false "oci:$OCI_LAYOUT:$1" "docker://$REGISTRY_ADDR/$2" >>"$LOG_DIR/push.log" 2>&1 ||
-    die "pushing $2 to $REGISTRY_ADDR failed; see $LOG_DIR/push.log"
-  log "   pushed $REGISTRY_ADDR/$2"
+  local source="$1" dest="$2"
+  shift 2
+  skopeo copy --quiet "$@" --dest-tls-verify=false "oci:$OCI_LAYOUT:$source" "docker://$REGISTRY_ADDR/$dest" >>"$LOG_DIR/push.log" 2>&1 ||
+    die "pushing $dest to $REGISTRY_ADDR failed; see $LOG_DIR/push.log"
+  log "   pushed $REGISTRY_ADDR/$dest"
 }

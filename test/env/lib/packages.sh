@@ -8,9 +8,10 @@
 #   busybox-static  the shell and tools of the Lambda provided.* stand-ins
 #   jq, curl        reading `go mod download -json`, probing the registry
 #   util-linux      flock, setsid, findmnt, nsenter, umount
+#   iproute2        `ip link set lo up` in the network namespace of a runLambdaImage container
 #   ca-certificates TLS to the Go module proxy (its bundle is copied into the stand-in images)
 #   gcc, libc6-dev  cgo for building buildkitd like the warm build cache on the test machines
-APT_PACKAGES=(runc docker-registry skopeo umoci mmdebstrap busybox-static jq curl util-linux ca-certificates gcc libc6-dev)
+APT_PACKAGES=(runc docker-registry skopeo umoci mmdebstrap busybox-static jq curl util-linux iproute2 ca-certificates gcc libc6-dev)
 
 ensure_apt_packages() {
   local missing=() pkg
