@@ -1,0 +1,222 @@
+/**
+ * LLBBridge over the frontend container's stdin/stdout. buildkitd serves gRPC (h2c, prior knowledge) on the
+ * pipe pair it gives a gateway frontend, and grpc-js has no way to dial a pipe, so unary calls are framed by
+ * hand on Node's HTTP/2 client: `[flag 0][u32 length][message]` out, the same framing back, and the status
+ * from the trailers (or from the headers of a trailers-only answer).
+ */
+import http2 from "node:http2";
+import { Duplex, type Readable, type Writable } from "node:stream";
+import { parseStatusDetails } from "./status-details.js";
+import { type BridgeTransport, LLB_BRIDGE_SERVICE } from "./transport.js";
+import { GatewayCallError } from "./types.js";
+
+/** gRPC status codes this file produces itself. */
+const CANCELLED = 1;
+const UNKNOWN = 2;
+const INTERNAL = 13;
+const UNAVAILABLE = 14;
+
+/** Messages above this are refused, like grpc-go's default receive limit on the daemon side (16 MiB in rpk). */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export interface StdioTransportOptions {
+  /** Where the daemon's HTTP/2 bytes arrive (process.stdin in the frontend). */
+  input: Readable;
+  /** Where ours go (process.stdout); nothing else may ever write to it. */
+  output: Writable;
+}
+
+export interface StdioBridgeTransport extends BridgeTransport {
+  /**
+   * Drops the connection at once. A frontend should rather just exit after Return: a graceful close
+   * (GOAWAY) makes buildkitd end the connection, and if that happens before the process has exited the
+   * daemon kills it and fails the build with "frontend grpc server closed unexpectedly".
+   */
+  close(): void;
+}
+
+/**
+ * stdin + stdout as the one Duplex HTTP/2 wants. stdin is kept flowing (paused only while the session has
+ * not consumed what it got): a paused pipe is an idle libuv handle, and with nothing else pending Node would
+ * exit in the middle of a call.
+ */
+class PipePair extends Duplex {
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+  ) {
+    super();
+    input.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) input.pause();
+    });
+    input.once("end", () => this.push(null));
+    input.once("error", (error) => this.destroy(error));
+    output.once("error", (error) => this.destroy(error));
+  }
+
+  override _read(): void {
+    this.input.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.output.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    // stdout is closed by the process exit; ending it early could cut the last frames.
+    callback();
+  }
+}
+
+export function stdioBridgeTransport(options: StdioTransportOptions): StdioBridgeTransport {
+  const session = http2.connect("http://buildkit-frontend", {
+    createConnection: () => new PipePair(options.input, options.output),
+    // Definitions and ReadFile answers are single DATA-heavy streams; a large window avoids stalls.
+    settings: { initialWindowSize: 16 * 1024 * 1024, enablePush: false },
+    maxSessionMemory: 256,
+  });
+  let sessionError: Error | undefined;
+  session.on("error", (error) => {
+    sessionError = error;
+  });
+
+  return {
+    unary(method, request, signal) {
+      return new Promise<Buffer>((resolve, reject) => {
+        if (sessionError || session.closed || session.destroyed) {
+          const why = sessionError?.message ?? "the connection to buildkitd is closed";
+          reject(new GatewayCallError(method, UNAVAILABLE, why));
+          return;
+        }
+        const stream = session.request({
+          ":method": "POST",
+          ":path": `/${LLB_BRIDGE_SERVICE}/${method}`,
+          "content-type": "application/grpc",
+          te: "trailers",
+        });
+        const chunks: Buffer[] = [];
+        let received = 0;
+        let headers: http2.IncomingHttpHeaders | undefined;
+        let trailers: http2.IncomingHttpHeaders | undefined;
+        let settled = false;
+        const finish = (error: GatewayCallError | undefined, value?: Buffer) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener("abort", onAbort);
+          if (error) reject(error);
+          else resolve(value ?? Buffer.alloc(0));
+        };
+        const onAbort = () => {
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+          finish(new GatewayCallError(method, CANCELLED, `${method} was cancelled`));
+        };
+        if (signal?.aborted) {
+          onAbort();
+          return;
+        }
+        signal?.addEventListener("abort", onAbort, { once: true });
+
+        stream.on("response", (h) => {
+          headers = h;
+        });
+        stream.on("trailers", (t) => {
+          trailers = t;
+        });
+        stream.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_RESPONSE_BYTES + 5) {
+            stream.close(http2.constants.NGHTTP2_CANCEL);
+            finish(new GatewayCallError(method, INTERNAL, `${method} answer exceeds ${MAX_RESPONSE_BYTES} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        stream.on("error", (error) => {
+          finish(new GatewayCallError(method, UNAVAILABLE, `${method}: ${error.message}`));
+        });
+        stream.on("close", () => {
+          if (settled) return;
+          const status = callStatus(method, headers, trailers, stream.rstCode);
+          if (status) {
+            finish(status);
+            return;
+          }
+          try {
+            finish(undefined, unframe(method, Buffer.concat(chunks)));
+          } catch (error) {
+            finish(error as GatewayCallError);
+          }
+        });
+        stream.end(frame(request));
+      });
+    },
+    close() {
+      session.destroy();
+    },
+  };
+}
+
+/** One length-prefixed, uncompressed gRPC message. */
+export function frame(message: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + message.byteLength);
+  out[0] = 0;
+  out.writeUInt32BE(message.byteLength, 1);
+  out.set(message, 5);
+  return out;
+}
+
+/** The single message of a unary answer. */
+export function unframe(method: string, body: Buffer): Buffer {
+  if (body.length === 0) return Buffer.alloc(0);
+  if (body.length < 5) throw new GatewayCallError(method, INTERNAL, `${method}: truncated gRPC frame`);
+  if (body[0] !== 0) throw new GatewayCallError(method, INTERNAL, `${method}: compressed answer (none was offered)`);
+  const length = body.readUInt32BE(1);
+  if (body.length !== 5 + length) {
+    throw new GatewayCallError(
+      method,
+      INTERNAL,
+      `${method}: expected one ${length}-byte message, got ${body.length - 5} bytes`,
+    );
+  }
+  return body.subarray(5);
+}
+
+function header(h: http2.IncomingHttpHeaders | undefined, name: string): string | undefined {
+  const value = h?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The call's failure, or undefined when it succeeded (grpc-status 0). */
+function callStatus(
+  method: string,
+  headers: http2.IncomingHttpHeaders | undefined,
+  trailers: http2.IncomingHttpHeaders | undefined,
+  rstCode: number | undefined,
+): GatewayCallError | undefined {
+  // A trailers-only answer carries the status in the headers block.
+  const source = header(trailers, "grpc-status") !== undefined ? trailers : headers;
+  const statusText = header(source, "grpc-status");
+  if (statusText === undefined) {
+    const httpStatus = header(headers, ":status");
+    if (httpStatus !== undefined && httpStatus !== "200") {
+      return new GatewayCallError(method, UNKNOWN, `${method}: HTTP status ${httpStatus} from buildkitd`);
+    }
+    const why = rstCode ? `stream reset (HTTP/2 code ${rstCode})` : "no grpc-status in the answer";
+    return new GatewayCallError(method, rstCode ? UNAVAILABLE : INTERNAL, `${method}: ${why}`);
+  }
+  const code = Number(statusText);
+  if (code === 0) return undefined;
+  const message = decodeGrpcMessage(header(source, "grpc-message") ?? "");
+  const detailsText = header(source, "grpc-status-details-bin");
+  const details = parseStatusDetails(code, message, detailsText ? Buffer.from(detailsText, "base64") : undefined);
+  return new GatewayCallError(method, details.code, details.message, details.vertexDigest);
+}
+
+/** grpc-message is percent-encoded; a malformed escape is kept as it came. */
+function decodeGrpcMessage(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
