@@ -3,10 +3,14 @@
  * session survives the daemon's health checks, docker-container:// works through a dial-stdio command,
  * and an unreachable daemon fails fast with a readable error.
  */
+import { readFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BuildkitConnection, ControlClient, connect, Session } from "../../src/buildkit/index.js";
 import { UserError } from "../../src/errors.js";
-import { type BuildkitTestEnv, buildkitTestEnv, run } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, run, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -99,6 +103,66 @@ describe("connecting", () => {
       expect(info.version).toBe("v0.29.0");
     } finally {
       viaStdio.close();
+    }
+  });
+
+  test("tcp:// with mutual TLS (a TLS front for the daemon, client certificate required)", async () => {
+    const dir = await tempDir("tls");
+    const pki = (args: string) => run("sh", ["-c", args], { cwd: dir });
+    await pki("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=rpk-test-ca");
+    for (const [name, ext] of [
+      ["server", "subjectAltName=DNS:buildkitd.test"],
+      ["client", "extendedKeyUsage=clientAuth"],
+    ]) {
+      await pki(`openssl req -newkey rsa:2048 -nodes -keyout ${name}.key -out ${name}.csr -subj /CN=${name}`);
+      await pki(`printf '%s' '${ext}' > ${name}.ext`);
+      await pki(
+        `openssl x509 -req -in ${name}.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out ${name}.pem -days 1 -extfile ${name}.ext`,
+      );
+    }
+    const read = (f: string) => readFile(path.join(dir, f));
+    const front = tls.createServer(
+      {
+        key: await read("server.key"),
+        cert: await read("server.pem"),
+        ca: await read("ca.pem"),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ALPNProtocols: ["h2"],
+      },
+      (socket) => {
+        const daemon = net.connect(env.host.slice("unix://".length));
+        socket.pipe(daemon).pipe(socket);
+        socket.on("error", () => daemon.destroy());
+        daemon.on("error", () => socket.destroy());
+      },
+    );
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const port = (front.address() as net.AddressInfo).port;
+    try {
+      const secured = await connect({
+        address: `tcp://127.0.0.1:${port}`,
+        tls: {
+          ca: await read("ca.pem"),
+          cert: await read("client.pem"),
+          key: await read("client.key"),
+          serverName: "buildkitd.test",
+        },
+      });
+      try {
+        expect((await new ControlClient(secured).info()).version).toBe("v0.29.0");
+      } finally {
+        secured.close();
+      }
+      // Without the client certificate the TLS front refuses the connection.
+      const refused = await connect({
+        address: `tcp://127.0.0.1:${port}`,
+        tls: { ca: await read("ca.pem"), serverName: "buildkitd.test" },
+        connectTimeoutMs: 3000,
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UserError);
+    } finally {
+      front.close();
     }
   });
 
