@@ -45,7 +45,8 @@ export async function runLambdaImage(options: RunLambdaImageOptions): Promise<La
   const output: string[] = [];
   try {
     const bundle = await unpackImage(options.image, work);
-    const args = prepareBundle(bundle, options.environment ?? {});
+    // A hung function fails the invoke after 30 s instead of the emulator's default 300 s.
+    const args = prepareBundle(bundle, { AWS_LAMBDA_FUNCTION_TIMEOUT: "30", ...options.environment });
     mkdirSync(options.env.runc.root, { recursive: true });
 
     // `runc create` returns once the container exists; its stdio stays attached to our pipes.
@@ -129,6 +130,8 @@ async function invokeInside(inContainerNet: string[], work: string, event: unkno
     ...inContainerNet,
     "curl",
     "-sS",
+    "--max-time",
+    "120",
     "-X",
     "POST",
     "-H",
