@@ -144,7 +144,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
               sessionId: session.id,
               goEnv,
               network: args.network,
-              noCache: args["no-cache"],
+              noCache: !args.cache,
               secrets: secrets.map((s) => ({ id: s.id, target: secretTarget(s.id) })),
               ssh: ssh.length > 0,
               cacheImports,
