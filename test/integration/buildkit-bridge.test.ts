@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BuildkitConnection, connect, Session, solve } from "../../src/buildkit/index.js";
 import { type FileStat, GatewayCallError, type LLBBridge, type PingResult } from "../../src/gateway/index.js";
 import { image, marshal, scratch } from "../../src/llb/index.js";
-import { type BuildkitTestEnv, buildkitTestEnv, tempDir } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, removeTempDirs, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -21,7 +21,10 @@ beforeAll(async () => {
   work = await tempDir("bridge");
 });
 
-afterAll(() => connection?.close());
+afterAll(async () => {
+  connection?.close();
+  await removeTempDirs();
+});
 
 const platform = { os: "linux", architecture: process.arch === "arm64" ? "arm64" : "amd64" };
 

@@ -10,7 +10,7 @@ import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BuildkitConnection, ControlClient, connect, Session } from "../../src/buildkit/index.js";
 import { UserError } from "../../src/errors.js";
-import { type BuildkitTestEnv, buildkitTestEnv, run, tempDir } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, removeTempDirs, run, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -22,7 +22,10 @@ beforeAll(async () => {
   control = new ControlClient(connection);
 });
 
-afterAll(() => connection?.close());
+afterAll(async () => {
+  connection?.close();
+  await removeTempDirs();
+});
 
 async function buildctlJson(...args: string[]): Promise<unknown> {
   const { stdout } = await run(env.buildctl, ["--addr", env.host, ...args, "--format", "{{json .}}"]);

@@ -17,7 +17,7 @@ import {
   solve,
 } from "../../src/buildkit/index.js";
 import { image, marshal, mkdir, mkfile, scratch } from "../../src/llb/index.js";
-import { type BuildkitTestEnv, buildkitTestEnv, tempDir } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, removeTempDirs, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -29,7 +29,10 @@ beforeAll(async () => {
   work = await tempDir("exporters");
 });
 
-afterAll(() => connection?.close());
+afterAll(async () => {
+  connection?.close();
+  await removeTempDirs();
+});
 
 /** Every regular file in a tar archive, by name. */
 async function readTar(file: string): Promise<Map<string, Buffer>> {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BuildkitConnection, connect, Session, type SolveStatus, solve } from "../../src/buildkit/index.js";
 import { copy, type LocalOptions, local, marshal, scratch } from "../../src/llb/index.js";
-import { type BuildkitTestEnv, buildkitTestEnv, describeTree, tempDir } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, describeTree, removeTempDirs, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -21,7 +21,10 @@ beforeAll(async () => {
   connection = await connect({ address: env.host });
 });
 
-afterAll(() => connection?.close());
+afterAll(async () => {
+  connection?.close();
+  await removeTempDirs();
+});
 
 /** `copy local://context / → scratch`, i.e. the directory as the daemon received it. */
 function contextCopy(options: LocalOptions = {}) {

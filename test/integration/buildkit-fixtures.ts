@@ -31,11 +31,19 @@ export function buildkitTestEnv(): BuildkitTestEnv {
   };
 }
 
+const createdDirs: string[] = [];
+
+/** A fresh directory under the system temp dir; removed by `removeTempDirs` (call it in afterAll). */
 export async function tempDir(prefix: string): Promise<string> {
   const dir = path.join(os.tmpdir(), `rpk-bk-${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  createdDirs.push(dir);
   return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  for (const dir of createdDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
 export interface TreeEntry {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type BuildkitConnection, connect, Session, type SolveStatus, solve } from "../../src/buildkit/index.js";
 import { image, marshal, scratch } from "../../src/llb/index.js";
-import { type BuildkitTestEnv, buildkitTestEnv, describeTree, tempDir } from "./buildkit-fixtures.js";
+import { type BuildkitTestEnv, buildkitTestEnv, describeTree, removeTempDirs, tempDir } from "./buildkit-fixtures.js";
 
 let env: BuildkitTestEnv;
 let connection: BuildkitConnection;
@@ -19,7 +19,10 @@ beforeAll(async () => {
   connection = await connect({ address: env.host });
 });
 
-afterAll(() => connection?.close());
+afterAll(async () => {
+  connection?.close();
+  await removeTempDirs();
+});
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
