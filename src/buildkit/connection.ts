@@ -95,7 +95,7 @@ export async function connect(options: ConnectOptions): Promise<BuildkitConnecti
     const refused = await probeSocket(address, Math.min(options.connectTimeoutMs ?? 10_000, 5_000));
     if (refused) {
       throw new UserError(`cannot reach BuildKit daemon at ${address}: ${refused}`, {
-        hint: "is buildkitd running? Point --buildkit-host (or BUILDKIT_HOST) at it",
+        hint: "is buildkitd running? Point --addr (or BUILDKIT_HOST) at it",
       });
     }
   }
@@ -120,7 +120,7 @@ export async function connect(options: ConnectOptions): Promise<BuildkitConnecti
     close();
     const reason = bridge?.lastError() ?? (error instanceof Error ? error.message : String(error));
     throw new UserError(`cannot reach BuildKit daemon at ${address}: ${reason}`, {
-      hint: "is buildkitd running? Point --buildkit-host (or BUILDKIT_HOST) at it",
+      hint: "is buildkitd running? Point --addr (or BUILDKIT_HOST) at it",
       cause: error,
     });
   }
