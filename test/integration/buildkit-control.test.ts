@@ -174,7 +174,7 @@ describe("connecting", () => {
     const error = await connect({ address: "unix:///tmp/rpk-no-such-daemon.sock" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
-      "cannot reach BuildKit daemon at unix:///tmp/rpk-no-such-daemon.sock: no socket at that path — is buildkitd running? Point --buildkit-host (or BUILDKIT_HOST) at it",
+      "cannot reach BuildKit daemon at unix:///tmp/rpk-no-such-daemon.sock: no socket at that path — is buildkitd running? Point --addr (or BUILDKIT_HOST) at it",
     );
     expect(Date.now() - started).toBeLessThan(2000);
   });
