@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { frontendOptsFromEnv, parseCacheImports, parseFrontendOpts } from "../../../frontend/options.js";
+
+describe("frontendOptsFromEnv", () => {
+  it("reads BUILDKIT_FRONTEND_OPT_<n>, splitting each at the first =", () => {
+    const opts = frontendOptsFromEnv({
+      BUILDKIT_FRONTEND_OPT_3: "build-arg:GOFLAGS=-mod=mod -tags=a=b",
+      BUILDKIT_FRONTEND_OPT_0: "source=registry/rpk-frontend:dev",
+      BUILDKIT_FRONTEND_OPT_1: "no-cache=",
+      BUILDKIT_SESSION_ID: "not-an-option",
+      PATH: "/usr/bin",
+    });
+    expect(opts).toEqual({
+      "build-arg:GOFLAGS": "-mod=mod -tags=a=b",
+      source: "registry/rpk-frontend:dev",
+      "no-cache": "",
+    });
+  });
+});
+
+describe("parseFrontendOpts", () => {
+  it("defaults to rpk.json in the dockerfile local and sources in the context local", () => {
+    expect(parseFrontendOpts({ source: "x" }, "sess")).toEqual({
+      sessionId: "sess",
+      planLocal: "dockerfile",
+      planFile: "rpk.json",
+      contextName: "context",
+      goEnv: {},
+      noCache: false,
+      network: "sandbox",
+      cacheImports: [],
+      ignored: [],
+    });
+  });
+
+  it("maps the Dockerfile-frontend keys rpk understands", () => {
+    const request = parseFrontendOpts({
+      filename: "plans/prod.json",
+      dockerfilekey: "plan",
+      contextkey: "src",
+      "local-sessionid:plan": "s2",
+      target: "api, worker",
+      output: "image",
+      runtime: "provided.al2",
+      platform: "linux/arm64",
+      "no-cache": "",
+      "force-network-mode": "host",
+      "build-arg:GOPROXY": "http://127.0.0.1:3000",
+      "build-arg:GOPRIVATE": "example.com/*",
+    });
+    expect(request).toMatchObject({
+      planLocal: "plan",
+      planSessionId: "s2",
+      planFile: "plans/prod.json",
+      contextName: "src",
+      targets: ["api", "worker"],
+      artifact: "image",
+      runtime: "provided.al2",
+      archs: ["arm64"],
+      noCache: true,
+      network: "host",
+      goEnv: { GOPROXY: "http://127.0.0.1:3000", GOPRIVATE: "example.com/*" },
+      ignored: [],
+    });
+  });
+
+  it("builds one entry per platform, in the order given, without duplicates", () => {
+    expect(parseFrontendOpts({ platform: "linux/arm64,linux/amd64,linux/arm64/v8" }).archs).toEqual([
+      "arm64",
+      "x86_64",
+    ]);
+    expect(parseFrontendOpts({ arch: "amd64" }).archs).toEqual(["x86_64"]);
+    expect(parseFrontendOpts({ arch: "arm64", platform: "linux/arm64" }).archs).toEqual(["arm64"]);
+  });
+
+  it("rejects values that are not Lambda settings, naming the option", () => {
+    expect(() => parseFrontendOpts({ platform: "linux/s390x" })).toThrow(/platform=linux\/s390x: linux\/s390x is not/);
+    expect(() => parseFrontendOpts({ arch: "mips" })).toThrow(/arch=mips is not a Lambda architecture/);
+    expect(() => parseFrontendOpts({ runtime: "go1.x" })).toThrow(/runtime=go1.x/);
+    expect(() => parseFrontendOpts({ output: "tarball" })).toThrow(/output=tarball/);
+    expect(() => parseFrontendOpts({ arch: "x86_64", platform: "linux/arm64" })).toThrow(/disagree/);
+  });
+
+  it("collects options rpk does not use (reported as warnings), but not the ones BuildKit handles", () => {
+    const request = parseFrontendOpts({
+      source: "img",
+      cmdline: "x",
+      "attest:provenance": "mode=min",
+      "label:team": "a",
+      "build-arg:FOO": "1",
+      "force-network-mode": "none",
+    });
+    expect(request.ignored).toEqual(["build-arg:FOO", "force-network-mode=none", "label:team"]);
+  });
+
+  it("merges cache-imports (JSON) and cache-from (refs)", () => {
+    const request = parseFrontendOpts({
+      "cache-imports": JSON.stringify([{ Type: "registry", Attrs: { ref: "r/cache:main" } }]),
+      "cache-from": "r/cache:pr-1",
+    });
+    expect(request.cacheImports).toEqual([
+      { type: "registry", attrs: { ref: "r/cache:pr-1" } },
+      { type: "registry", attrs: { ref: "r/cache:main" } },
+    ]);
+  });
+});
+
+describe("parseCacheImports", () => {
+  it("accepts buildctl's capitalized and lower-case keys", () => {
+    expect(parseCacheImports('[{"type":"local","attrs":{"src":"/c"}},{"Type":"gha","Attrs":{}}]')).toEqual([
+      { type: "local", attrs: { src: "/c" } },
+      { type: "gha", attrs: {} },
+    ]);
+  });
+
+  it("says what is wrong with a malformed value", () => {
+    expect(() => parseCacheImports("{")).toThrow(/cache-imports is not JSON/);
+    expect(() => parseCacheImports('{"Type":"registry"}')).toThrow(/must be a JSON array/);
+    expect(() => parseCacheImports('[{"Attrs":{}}]')).toThrow(/cache-imports\[0\] needs "Type"/);
+  });
+});
