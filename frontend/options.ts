@@ -38,6 +38,10 @@ export interface FrontendRequest {
   goEnv: GoPassthroughEnv;
   noCache: boolean;
   network: "sandbox" | "host";
+  /** Secrets (served by the client: `buildctl --secret id=…`) mounted into module downloads and compiles. */
+  secrets: { id: string; target: string }[];
+  /** Forward the client's SSH agent (`buildctl --ssh default`) for git over ssh. */
+  ssh: boolean;
   cacheImports: CacheImport[];
   /** Options that were given but mean nothing to rpk; reported back as build warnings. */
   ignored: string[];
@@ -146,6 +150,8 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
     goEnv: {},
     noCache: false,
     network: "sandbox",
+    secrets: [],
+    ssh: false,
     cacheImports: [],
     ignored: [],
   };
@@ -201,6 +207,16 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
         if (value === "host") request.network = "host";
         else if (value !== "" && value !== "sandbox") request.ignored.push(`${key}=${value}`);
         break;
+      case "secrets":
+        request.secrets = value
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean)
+          .map((id) => ({ id, target: secretTarget(id) }));
+        break;
+      case "ssh":
+        request.ssh = value !== "false";
+        break;
       case "cache-imports":
         request.cacheImports.push(...parseCacheImports(value));
         break;
@@ -222,6 +238,11 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
   const archs = platformArchs ?? (arch ? [arch] : undefined);
   if (archs && archs.length > 0) request.archs = archs;
   return request;
+}
+
+/** Same places as `rpk build --secret`: `netrc` is where Go's module fetcher looks for credentials. */
+function secretTarget(id: string): string {
+  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
 }
 
 /** `linux/amd64` / `linux/arm64`: how BuildKit names the platform of a per-platform result. */

@@ -38,6 +38,8 @@ export async function buildFromPlan(
     goEnv: request.goEnv,
     network: request.network,
     noCache: request.noCache,
+    ...(request.secrets.length > 0 ? { secrets: request.secrets } : {}),
+    ...(request.ssh ? { ssh: true } : {}),
     ...(request.cacheImports.length > 0 ? { cacheImports: request.cacheImports } : {}),
     ...(options.log ? { log: options.log } : {}),
   };

@@ -28,9 +28,22 @@ describe("parseFrontendOpts", () => {
       goEnv: {},
       noCache: false,
       network: "sandbox",
+      secrets: [],
+      ssh: false,
       cacheImports: [],
       ignored: [],
     });
+  });
+
+  it("mounts the named secrets where rpk build puts them, and forwards SSH when asked", () => {
+    expect(parseFrontendOpts({ secrets: "netrc, npmrc", ssh: "" })).toMatchObject({
+      secrets: [
+        { id: "netrc", target: "/root/.netrc" },
+        { id: "npmrc", target: "/run/secrets/npmrc" },
+      ],
+      ssh: true,
+    });
+    expect(parseFrontendOpts({ ssh: "false" }).ssh).toBe(false);
   });
 
   it("maps the Dockerfile-frontend keys rpk understands", () => {
