@@ -45,7 +45,7 @@ mkdir -p "$work/plan"
 if [ -n "${RPK_PLAN:-}" ]; then
   cp "$RPK_PLAN" "$work/plan/rpk.json"
 else
-  # shellcheck disable=SC2086 # RPK may be a command with arguments, e.g. "npx rpk".
+  # shellcheck disable=SC2086 # RPK may be a command with arguments, e.g. "node /opt/rpk/dist/src/cli/main.js".
   ${RPK:-rpk} plan "$source_dir" --artifact image --out "$work/plan/rpk.json"
 fi
 
