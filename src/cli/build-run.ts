@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,13 +44,31 @@ function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
   return env;
 }
 
-async function readPem(path: string | undefined, flag: string): Promise<Buffer | undefined> {
+/**
+ * Reads a PEM file given to a TLS flag and checks it parses: gRPC takes any bytes and the connection then
+ * fails with a generic "cannot reach the daemon" after its deadline, which names neither the file nor the flag.
+ */
+async function readPem(
+  path: string | undefined,
+  flag: string,
+  kind: "certificate" | "key",
+): Promise<Buffer | undefined> {
   if (!path) return undefined;
+  let pem: Buffer;
   try {
-    return await readFile(path);
+    pem = await readFile(path);
   } catch (error) {
     throw new UserError(`cannot read ${flag} (${(error as NodeJS.ErrnoException).code ?? error})`, { where: path });
   }
+  try {
+    if (kind === "certificate") new X509Certificate(pem);
+    else createPrivateKey(pem);
+  } catch {
+    throw new UserError(`${flag} is not a PEM ${kind === "certificate" ? "certificate" : "private key"}`, {
+      where: path,
+    });
+  }
+  return pem;
 }
 
 /** Image names and file outputs carry `{target}` when several Lambdas are built as images. */
@@ -91,9 +110,9 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
   const cacheExports = (args["cache-to"] ?? []).map((s) => parseCacheSpec(s, "--cache-to"));
   const tls = {
-    ca: await readPem(args.tlscacert, "--tlscacert"),
-    cert: await readPem(args.tlscert, "--tlscert"),
-    key: await readPem(args.tlskey, "--tlskey"),
+    ca: await readPem(args.tlscacert, "--tlscacert", "certificate"),
+    cert: await readPem(args.tlscert, "--tlscert", "certificate"),
+    key: await readPem(args.tlskey, "--tlskey", "key"),
     ...(args.tlsservername ? { serverName: args.tlsservername } : {}),
   };
   const useTls = Boolean(tls.ca || tls.cert || tls.key || args.tlsservername);
@@ -157,6 +176,15 @@ export async function runBuild(args: BuildArgs): Promise<void> {
         throw error;
       }
     }
+  } catch (error) {
+    // Ctrl-C: solve cancelled the daemon's build and discarded staged outputs; say so in one line, exit 130.
+    if (controller.signal.aborted && error instanceof Error && error.name === "AbortError") {
+      throw new UserError("interrupted: the build was cancelled and no output was written", {
+        exitCode: 130,
+        cause: error,
+      });
+    }
+    throw error;
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
