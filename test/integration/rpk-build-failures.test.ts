@@ -1,0 +1,177 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { copyExample, greetingModule, writeCommandOnModule } from "./support/go-projects.js";
+import { startModuleProxy } from "./support/module-proxy.js";
+import { dirContent, OLD_CONTENT, seedOutputDir, stagingLeftovers } from "./support/output-dir.js";
+import { lineStartsVertex } from "./support/progress.js";
+import { type RpkBuildResult, rpkBuildOk, rpkEnv, runRpkBuild, startRpkBuild } from "./support/rpk-build.js";
+
+/**
+ * How `rpk build` fails on the shared daemon: one clear `rpk:` line on stderr, the right exit code, and a
+ * pre-existing output directory left exactly as it was, with no staging leftovers next to it. (A daemon
+ * that dies mid-build and wrong TLS need a private daemon: rpk-build-private-daemon.test.ts.)
+ */
+
+const BUILD_TIMEOUT = 900_000;
+const execFileAsync = promisify(execFile);
+const run = randomBytes(4).toString("hex");
+const scratch = mkdtempSync(join(tmpdir(), "rpk-build-fail-it-"));
+let env: TestEnv;
+
+beforeAll(() => {
+  env = loadTestEnv();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The `rpk:` lines of a failed build: what the user reads, apart from progress. */
+const rpkLines = (result: RpkBuildResult) => result.messages.filter((line) => line.startsWith("rpk:"));
+
+function expectUntouched(out: string): void {
+  expect(dirContent(out)).toEqual(OLD_CONTENT);
+  expect(stagingLeftovers(out)).toEqual([]);
+}
+
+describe("unreachable daemon (--addr unix:///nonexistent)", () => {
+  const out = join(scratch, "unreachable-out");
+  let result: RpkBuildResult;
+
+  beforeAll(async () => {
+    seedOutputDir(out);
+    const hello = copyExample("hello", join(scratch, "unreachable-src"));
+    result = await runRpkBuild([hello, "-o", out, "--addr", "unix:///nonexistent"], { env: rpkEnv(env) });
+  });
+
+  it("exits 1 with one line naming the address, leaving the output directory alone", () => {
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^rpk: .*unix:\/\/\/nonexistent/);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe("");
+    expectUntouched(out);
+  });
+
+  // The hint must name a flag that exists: rpk build has --addr, not --buildkit-host.
+  it("points the user at --addr or BUILDKIT_HOST", () => {
+    expect(result.stderr).toContain("BUILDKIT_HOST");
+    expect(result.stderr).toContain("--addr");
+    expect(result.stderr).not.toContain("--buildkit-host");
+  });
+});
+
+describe("a compile error in the Go code", () => {
+  const out = join(scratch, "compile-error-out");
+  let src: string;
+
+  beforeAll(() => {
+    seedOutputDir(out);
+    src = copyExample("hello", join(scratch, "compile-error-src"));
+    const main = join(src, "main.go");
+    // A unique identifier: the failing compile cannot come from any cache.
+    const text = readFileSync(main, "utf8").replace("func main() {", `func main() {\n\tundefinedThing${run}()`);
+    writeFileSync(main, text);
+  });
+
+  it.each(["plain", "quiet"])(
+    "--progress %s: exit 1, the step's name and the compiler's message on stderr, output untouched",
+    async (progress) => {
+      const result = await runRpkBuild([src, "-o", out, "--progress", progress], { env: rpkEnv(env) });
+      expect(result.code).toBe(1);
+      const lines = rpkLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('build step "[hello] go build . (linux/amd64)" failed');
+      expect(result.stderr).toMatch(new RegExp(`main\\.go:\\d+:\\d+: undefined: undefinedThing${run}`));
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).toBe("");
+      expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+describe("a golang image that does not exist (--go-image)", () => {
+  // The image's vertex fails; its siblings are then cancelled and report "context canceled". The one line
+  // must blame the image, not whichever cancelled sibling reported last.
+  it(
+    "exits 1 with one line that names the missing image as the failing step",
+    async () => {
+      const out = join(scratch, "missing-image-out");
+      seedOutputDir(out);
+      const hello = copyExample("hello", join(scratch, "missing-image-src"));
+      const image = `docker.io/library/golang:0.0.0-rpk-missing-${run}`;
+      const result = await runRpkBuild([hello, "-o", out, "--go-image", image, "--progress", "plain"], {
+        env: rpkEnv(env),
+      });
+      expect(result.code).toBe(1);
+      const lines = rpkLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(image);
+      expect(lines[0]).not.toContain("[context] load Go sources");
+      expect(lines[0]).toMatch(new RegExp(`build step "docker-image://${image.replace(/[.]/g, "\\.")}" failed`));
+      expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+describe("Ctrl-C while a step runs", () => {
+  it(
+    "exits 130 with one line, leaves the output alone, the daemon cancels the step, and the next build works",
+    async () => {
+      // The module download is held open by our proxy, so the step is certainly running when SIGINT lands.
+      const module = greetingModule(`rpk-hold.test/m${run}/greeting`, `greetings from run ${run}`);
+      const proxy = await startModuleProxy(module, "hold");
+      try {
+        const src = join(scratch, "interrupt-src");
+        writeCommandOnModule({ dir: src, module, goSumLines: proxy.goSumLines, goVersion: env.go.version });
+        const out = join(scratch, "interrupt-out");
+        seedOutputDir(out);
+        const goEnv = { GOPROXY: proxy.url, GONOSUMDB: "rpk-hold.test", GOFLAGS: "-buildvcs=false" };
+        const build = startRpkBuild([src, "-o", out, "--progress", "rawjson"], { env: rpkEnv(env, goEnv) });
+        const requested = await Promise.race([
+          proxy.nextRequest(),
+          build.done.then((r) => Promise.reject(new Error(`rpk build ended (${r.code}) first:\n${r.stderr}`))),
+        ]);
+        expect(requested).toContain(module.path);
+        await build.waitForLine((line) => lineStartsVertex(line, "[modules] go mod download"), 10_000);
+
+        build.child.kill("SIGINT");
+        const result = await build.done;
+        expect(result.code).toBe(130);
+        expect(result.messages).toHaveLength(1);
+        expect(result.messages[0]).toMatch(/^rpk: .*(interrupt|cancel)/i);
+        expectUntouched(out);
+
+        // The daemon killed `go mod download`: its request to our proxy was dropped.
+        await withTimeout(proxy.heldConnectionsClosed(), 60_000, "the daemon kept the cancelled step running");
+
+        proxy.mode = "serve";
+        const again = await rpkBuildOk([src, "-o", out, "--progress", "plain"], { env: rpkEnv(env, goEnv) });
+        expect(again.stdout).toContain(join(out, "greet"));
+        const { stdout } = await execFileAsync(join(out, "greet"));
+        expect(stdout).toBe(`greetings from run ${run}\n`);
+        expect(stagingLeftovers(out)).toEqual([]);
+      } finally {
+        await proxy.close();
+      }
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} (waited ${ms} ms)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
