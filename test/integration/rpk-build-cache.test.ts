@@ -86,3 +86,23 @@ it("and writes the same zip and manifest as the build that exported the cache", 
     expect(readFileSync(join(scratch, "out-2", file)).equals(readFileSync(join(scratch, "out-1", file)))).toBe(true);
   }
 });
+
+it(
+  "--no-cache re-runs the steps the cache just served, and the zip comes out byte-identical",
+  async () => {
+    const src = join(scratch, "src");
+    const again = await rpkBuildOk(
+      [src, `--ldflags=-X main.${marker}=1`, "--progress", "rawjson", "-o", join(scratch, "out-3"), "--no-cache"],
+      { env: rpkEnv(env) },
+    );
+    for (const step of ["[modules] go mod download", "[hello] go build", "[hello] zip bootstrap"]) {
+      const vertex = vertexNamed(again.progress, step);
+      expect(vertex.cached, `${step} should run again`).toBeFalsy();
+      expect(vertex.completed).toBeDefined();
+    }
+    for (const file of ["hello.zip", "manifest.json"]) {
+      expect(readFileSync(join(scratch, "out-3", file)).equals(readFileSync(join(scratch, "out-1", file)))).toBe(true);
+    }
+  },
+  BUILD_TIMEOUT,
+);

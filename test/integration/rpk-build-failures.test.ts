@@ -164,6 +164,33 @@ describe("Ctrl-C while a step runs", () => {
   );
 });
 
+describe("Ctrl-C while a cold compile runs", () => {
+  it(
+    "exits 130 with one line and leaves the output alone; the same tree then builds",
+    async () => {
+      const src = copyExample("hello", join(scratch, "interrupt-compile-src"));
+      // A source no cache has seen: the compile really runs when the signal lands.
+      writeFileSync(join(src, "uncached.go"), `package main\n\nvar uncached = "${run}"\n`);
+      const out = join(scratch, "interrupt-compile-out");
+      seedOutputDir(out);
+      const build = startRpkBuild([src, "-o", out, "--progress", "rawjson"], { env: rpkEnv(env) });
+      await build.waitForLine((line) => lineStartsVertex(line, "[hello] go build"));
+      build.child.kill("SIGINT");
+      const result = await build.done;
+      expect(result.code).toBe(130);
+      expect(result.messages).toEqual([expect.stringMatching(/^rpk: interrupted/)]);
+      // Cancelled before export: the compile's vertex never completed in this build.
+      expect(result.progress.vertexes.find((v) => v.name.startsWith("[hello] go build"))?.completed).toBeUndefined();
+      expectUntouched(out);
+
+      const again = await rpkBuildOk([src, "-o", out, "--progress", "plain"], { env: rpkEnv(env) });
+      expect(again.stdout).toContain(join(out, "hello.zip"));
+      expect(stagingLeftovers(out)).toEqual([]);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
