@@ -11,7 +11,8 @@
  *
  * Usage: npm run bench:build
  *   env: BENCH_COLD_RUNS=3 BENCH_NOOP_RUNS=5 BENCH_CHANGE_RUNS=5 BENCH_UPLOAD_RUNS=5
- *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_BUILDKIT_HOST=unix://… (use, and prune, that daemon)
+ *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=prototype,control,windows (extra rows)
+ *        BENCH_BUILDKIT_HOST=unix://… (use, and prune, that daemon)
  *        RPK_TEST_ENV_JSON (default ~/.cache/rpk-test-env/env.json)
  */
 import { execFileSync } from "node:child_process";
@@ -20,7 +21,16 @@ import { cpus, homedir, loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTestEnv, startBenchDaemon } from "./bench-daemon.js";
-import { type BuildTool, type RunSample, runTimed, TOOLS, type ToolContext } from "./build-tools.js";
+import {
+  type BuildTool,
+  CONTROL_TOOL,
+  PROTOTYPE_TOOL,
+  type RunSample,
+  runTimed,
+  TOOLS,
+  type ToolContext,
+  WINDOWS_TOOL,
+} from "./build-tools.js";
 import { DEFAULT_LAMBDA_REPO, editFunction, functionName, generateLambdaRepo, tidyModule } from "./synth-lambdas.js";
 import { DEFAULT_UPLOAD_TREE, generateUploadTree } from "./synth-upload.js";
 import { runUploadPhase, type UploadResults } from "./upload-phase.js";
@@ -38,6 +48,18 @@ const RUNS = {
   upload: count("BENCH_UPLOAD_RUNS", 5),
 };
 const scenarios = new Set((process.env.BENCH_SCENARIOS ?? "cold,noop,change,upload").split(","));
+/**
+ * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth);
+ * BENCH_EXTRA=prototype adds rpk's LLB with the proposed shared-packages step (bench/primed-llb.ts);
+ * BENCH_EXTRA=windows adds `rpk build` with 16 MiB HTTP/2 windows (bench/http2-window-preload.ts).
+ */
+const extras = new Set((process.env.BENCH_EXTRA ?? "").split(",").filter(Boolean));
+const tools: BuildTool[] = [
+  ...TOOLS,
+  ...(extras.has("prototype") ? [PROTOTYPE_TOOL] : []),
+  ...(extras.has("control") ? [CONTROL_TOOL] : []),
+  ...(extras.has("windows") ? [WINDOWS_TOOL] : []),
+];
 /** The Lambda whose source the change scenario edits. */
 const EDITED = 3;
 
@@ -90,7 +112,6 @@ async function main(): Promise<void> {
     cli,
     repo,
     dockerfileDir: path.join(repoRoot, "bench", "dockerfiles"),
-    dockerfileName: "lambdas.Dockerfile",
     goproxy,
     ...(daemon.pid ? { daemonPid: daemon.pid } : {}),
   };
@@ -124,13 +145,13 @@ async function main(): Promise<void> {
     return { ...sample, uncachedVertexes, progress };
   };
   const record = (scenario: Scenario, tool: BuildTool, sample: Recorded) => {
-    if (!results.has(scenario)) results.set(scenario, new Map(TOOLS.map((t) => [t.name, []])));
+    if (!results.has(scenario)) results.set(scenario, new Map(tools.map((t) => [t.name, []])));
     results.get(scenario)!.get(tool.name)!.push(sample);
     const cpu = sample.daemonCpuMs !== undefined ? `, CPU ${secs(sample.clientCpuMs + sample.daemonCpuMs, 1)} s` : "";
     log(`  ${scenario} ${tool.name}: ${secs(sample.wallMs)} s${cpu}, ${sample.uncachedVertexes} vertexes ran`);
   };
   /** Tools in a different order each round, so no tool always runs right after another one. */
-  const rotated = (round: number) => TOOLS.map((_, i) => TOOLS[(i + round) % TOOLS.length]!);
+  const rotated = (round: number) => tools.map((_, i) => tools[(i + round) % tools.length]!);
   const prune = () => execFileSync(env.buildctl, ["--addr", daemon.address, "prune", "--all"], { stdio: "ignore" });
 
   let upload: UploadResults | undefined;
@@ -146,7 +167,7 @@ async function main(): Promise<void> {
     }
     if (scenarios.has("noop")) {
       log(`\nno-op: ${RUNS.noop} runs per tool after one untimed warm-up build each`);
-      for (const tool of TOOLS) await build("warmup", tool, "noop");
+      for (const tool of tools) await build("warmup", tool, "noop");
       for (let round = 0; round < RUNS.noop; round++) {
         for (const tool of rotated(round)) record("noop", tool, await build("noop", tool, String(round)));
       }
@@ -155,7 +176,7 @@ async function main(): Promise<void> {
       log(
         `\none-file change: ${RUNS.change} runs per tool, each after a new edit of cmd/${functionName(EDITED)}/logic.go`,
       );
-      for (const tool of TOOLS) await build("warmup", tool, "change");
+      for (const tool of tools) await build("warmup", tool, "change");
       for (let round = 0; round < RUNS.change; round++) {
         for (const tool of rotated(round)) {
           editFunction(repo, EDITED, ++revision);
@@ -228,22 +249,24 @@ function printReport(
   }
   if (upload) {
     log(
-      "\n| upload of 20,000 files | tool | runs | median transfer s (daemon's local:// vertex) | min | max | median process wall s | ratio vs buildctl (transfer) |",
+      "\n| upload of 20,000 files | tool | runs | median transfer s (daemon's local:// vertex) | min | max | median process wall s | median client CPU s | median daemon CPU s | ratio vs buildctl (transfer) |",
     );
-    log("|---|---|---:|---:|---:|---:|---:|---:|");
+    log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const [kind, byTool] of Object.entries(upload)) {
       const ref = median(byTool["buildctl (Go filesync)"]!.map((s) => s.transferMs));
       for (const [tool, samples] of Object.entries(byTool)) {
         const t = samples.map((s) => s.transferMs);
         log(
           `| ${kind} | ${tool} | ${samples.length} | ${secs(median(t))} | ${secs(Math.min(...t))} | ${secs(Math.max(...t))} | ` +
-            `${secs(median(samples.map((s) => s.wallMs)))} | ${(median(t) / ref).toFixed(2)} |`,
+            `${secs(median(samples.map((s) => s.wallMs)))} | ${secs(median(samples.map((s) => s.clientCpuMs)))} | ` +
+            `${samples.every((s) => s.daemonCpuMs !== undefined) ? secs(median(samples.map((s) => s.daemonCpuMs!))) : "–"} | ` +
+            `${(median(t) / ref).toFixed(2)} |`,
         );
       }
     }
   }
   log("\ncommands:");
-  for (const tool of TOOLS) log(`  ${tool.name}: ${tool.describe(ctx, "out")}`);
+  for (const tool of tools) log(`  ${tool.name}: ${tool.describe(ctx, "out")}`);
   const detailFile = path.join(benchDir, "vertexes.md");
   writeFileSync(detailFile, details.join("\n"));
   log(`\nper-vertex timings of a typical run of each: ${path.relative(repoRoot, detailFile)}`);

@@ -25,7 +25,6 @@ export interface ToolContext {
   cli: string;
   repo: string;
   dockerfileDir: string;
-  dockerfileName: string;
   goproxy: string;
   daemonPid?: number;
 }
@@ -35,6 +34,35 @@ export interface BuildTool {
   /** The shell command, for the report. */
   describe(ctx: ToolContext, out: string): string;
   argv(ctx: ToolContext, out: string): string[];
+}
+
+/** `buildctl build --frontend dockerfile.v0` with one of bench/dockerfiles. */
+export function dockerfileTool(name: string, dockerfileName: string): BuildTool {
+  return {
+    name,
+    describe: (_c, out) =>
+      `buildctl build --frontend dockerfile.v0 --opt filename=${dockerfileName} --output type=local,dest=${path.basename(out)}`,
+    argv: (c, out) => [
+      c.buildctl,
+      "--addr",
+      c.address,
+      "build",
+      "--frontend",
+      "dockerfile.v0",
+      "--local",
+      `context=${c.repo}`,
+      "--local",
+      `dockerfile=${c.dockerfileDir}`,
+      "--opt",
+      `filename=${dockerfileName}`,
+      "--opt",
+      `build-arg:GOPROXY=${c.goproxy}`,
+      "--output",
+      `type=local,dest=${out}`,
+      "--progress",
+      "rawjson",
+    ],
+  };
 }
 
 const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
@@ -51,41 +79,58 @@ export const TOOLS: BuildTool[] = [
         `--local context=${q(c.repo)} --output type=local,dest=${q(out)} --progress rawjson`,
     ],
   },
-  {
-    name: "rpk build",
-    describe: (_c, out) => `rpk build REPO -o ${path.basename(out)}`,
+  rpkBuildTool("rpk build"),
+  dockerfileTool("Dockerfile (buildctl)", "lambdas.Dockerfile"),
+];
+
+/** The control: the same Dockerfile without its deps stage (opt-in, BENCH_EXTRA=control). */
+export const CONTROL_TOOL = dockerfileTool(
+  "Dockerfile without deps stage (control)",
+  "lambdas-no-deps-stage.Dockerfile",
+);
+
+/**
+ * `rpk build`; with `preload`, node loads that module first (the window experiment in
+ * bench/http2-window-preload.ts).
+ */
+export function rpkBuildTool(name: string, preload?: string): BuildTool {
+  return {
+    name,
+    describe: (_c, out) => `${preload ? `node --import ${preload} ` : ""}rpk build REPO -o ${path.basename(out)}`,
     argv: (c, out) => [
-      "bash",
-      "-c",
-      `${q(process.execPath)} ${q(c.cli)} build ${q(c.repo)} --addr ${q(c.address)} -o ${q(out)} --progress rawjson`,
-    ],
-  },
-  {
-    name: "Dockerfile (buildctl)",
-    describe: (c, out) =>
-      `buildctl build --frontend dockerfile.v0 --opt filename=${c.dockerfileName} --output type=local,dest=${path.basename(out)}`,
-    argv: (c, out) => [
-      c.buildctl,
+      process.execPath,
+      ...(preload ? ["--import", path.join(path.dirname(c.cli), "..", "..", preload.replace(/^dist\//, ""))] : []),
+      c.cli,
+      "build",
+      c.repo,
       "--addr",
       c.address,
-      "build",
-      "--frontend",
-      "dockerfile.v0",
-      "--local",
-      `context=${c.repo}`,
-      "--local",
-      `dockerfile=${c.dockerfileDir}`,
-      "--opt",
-      `filename=${c.dockerfileName}`,
-      "--opt",
-      `build-arg:GOPROXY=${c.goproxy}`,
-      "--output",
-      `type=local,dest=${out}`,
+      "-o",
+      out,
       "--progress",
       "rawjson",
     ],
-  },
-];
+  };
+}
+
+/** The HTTP/2 window experiment (opt-in, BENCH_EXTRA=windows). */
+export const WINDOWS_TOOL = rpkBuildTool(
+  "experiment: rpk build with 16 MiB HTTP/2 windows",
+  "dist/bench/http2-window-preload.js",
+);
+
+/** The proposed src/convert change, prototyped in bench/primed-llb.ts (opt-in, BENCH_EXTRA=prototype). */
+export const PROTOTYPE_TOOL: BuildTool = {
+  name: "prototype: rpk LLB + shared-packages step | buildctl",
+  describe: (_c, out) =>
+    `node dist/bench/primed-llb.js REPO | buildctl build --local context=REPO --output type=local,dest=${path.basename(out)}`,
+  argv: (c, out) => [
+    "bash",
+    "-c",
+    `set -o pipefail; ${q(process.execPath)} ${q(path.join(path.dirname(c.cli), "..", "..", "bench", "primed-llb.js"))} ${q(c.repo)} | ` +
+      `${q(c.buildctl)} --addr ${q(c.address)} build --local context=${q(c.repo)} --output type=local,dest=${q(out)} --progress rawjson`,
+  ],
+};
 
 /** user+sys+cutime+cstime of a process, in ms (children count once they were waited for). */
 export function processCpuMs(pid: number): number {
