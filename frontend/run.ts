@@ -8,7 +8,7 @@ import type { BuildResult, LLBBridge } from "../src/gateway/index.js";
 import { GOARCH_OF, type LambdaArchName, parsePlan } from "../src/plan/index.js";
 import { type FrontendRequest, platformIdOf } from "./options.js";
 import type { PlanText } from "./plan-source.js";
-import { retargetPlan } from "./retarget.js";
+import { retargetPlan } from "../src/plan/retarget.js";
 
 export interface RunFrontendOptions {
   /** Progress notes; the frontend sends them to stderr (buildkitd's log), never stdout. */

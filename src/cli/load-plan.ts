@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
-import { type Plan, parsePlan, planDirectory } from "../plan/index.js";
+import { type Plan, parsePlan, planDirectory, retargetPlan } from "../plan/index.js";
 import { type PlanArgs, resolvePlanInputs } from "./plan-options.js";
 
 /** The plan a build uses: `--plan FILE` when given (validated), else a fresh plan of DIR. */
@@ -16,7 +16,13 @@ export async function loadOrCreatePlan(args: PlanArgs & { plan?: string }): Prom
         hint: "write one with `rpk plan --out rpk.json`",
       });
     }
-    return { plan: parsePlan(text, args.plan), dir };
+    // A saved plan still answers to --arch/--runtime/--artifact, as the frontend's options do.
+    const plan = retargetPlan(parsePlan(text, args.plan), {
+      ...(args.arch ? { arch: args.arch } : {}),
+      ...(args.runtime ? { runtime: args.runtime } : {}),
+      ...(args.artifact ? { artifact: args.artifact } : {}),
+    });
+    return { plan, dir };
   }
   return { plan: (await planDirectory(dir, settings)).plan, dir };
 }

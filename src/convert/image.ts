@@ -18,7 +18,12 @@ export function lambdaImage(options: {
     ...(options.noCache ? { ignoreCache: true } : {}),
     ...(options.baseConfig ? { config: options.baseConfig } : {}),
   }).file(
-    copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, { mode: 0o755, createDestPath: true }),
+    // A fixed mtime (the Unix epoch, as ko uses): the binary is reproducible, its build time is not.
+    copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, {
+      mode: 0o755,
+      createDestPath: true,
+      timestamp: new Date(0),
+    }),
     step(`[${target.name}] COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH}`, options),
   );
 }

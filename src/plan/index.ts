@@ -2,6 +2,7 @@ export { ConfigSchema, DEFAULT_CONFIG_FILE, loadConfig, parseConfig, type RpkCon
 export { type AnalysesByArch, createPlan, DEFAULT_BUILD_FLAGS, DEFAULT_LDFLAGS, LAMBDA_TAGS } from "./create.js";
 export { planDirectory } from "./from-directory.js";
 export { cgoImageProblem, glibcOfImage, golangImage, lambdaBaseImage, RUNTIME_GLIBC } from "./images.js";
+export { retargetPlan } from "./retarget.js";
 export * from "./schema.js";
 export { configJsonSchema, parsePlan, planJsonSchema, serializePlan } from "./serialize.js";
 export { DEFAULT_SETTINGS, type FlagSettings, GOARCH_OF, mergeSettings, type PlanSettings } from "./settings.js";

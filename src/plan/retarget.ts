@@ -1,4 +1,5 @@
-import { GOARCH_OF, type LambdaArchName, type LambdaRuntimeName, type Plan } from "../src/plan/index.js";
+import type { LambdaArchName, LambdaRuntimeName, Plan } from "./schema.js";
+import { GOARCH_OF } from "./settings.js";
 
 /**
  * A plan with the frontend's `arch`/`platform`/`runtime`/`output` options applied, the way `rpk plan --arch`

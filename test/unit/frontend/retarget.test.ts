@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { retargetPlan } from "../../../frontend/retarget.js";
+import { retargetPlan } from "../../../src/plan/retarget.js";
 import { mergeSettings, planDirectory } from "../../../src/plan/index.js";
 import { repoRoot } from "../cli/run-cli.js";
 
