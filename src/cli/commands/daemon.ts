@@ -12,7 +12,11 @@ export const daemonCommand = {
     const cacheDir = userCacheDir();
     if (args.action === "stop") {
       const result = await stopDaemon({ cacheDir });
-      await writeStdout(result.stoppedPid ? `stopped rpk's buildkitd (pid ${result.stoppedPid})\n` : "rpk's buildkitd was not running\n");
+      await writeStdout(
+        result.stoppedPid
+          ? `stopped rpk's buildkitd (pid ${result.stoppedPid})\n`
+          : "rpk's buildkitd was not running\n",
+      );
       return;
     }
     const status = await daemonStatus({ cacheDir, probe: probeDaemon });

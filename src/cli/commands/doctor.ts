@@ -22,9 +22,14 @@ export const doctorCommand = {
       const control = new ControlClient(connection);
       const info = await control.info();
       const workers = await control.listWorkers();
-      const lines = [`daemon     ${address}`, `buildkit   ${info.version}${info.revision ? ` (${info.revision})` : ""}`];
+      const lines = [
+        `daemon     ${address}`,
+        `buildkit   ${info.version}${info.revision ? ` (${info.revision})` : ""}`,
+      ];
       for (const w of workers) {
-        const platforms = w.platforms.map((p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`).join(", ");
+        const platforms = w.platforms
+          .map((p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`)
+          .join(", ");
         const executor = w.labels["org.mobyproject.buildkit.worker.executor"] ?? "?";
         const snapshotter = w.labels["org.mobyproject.buildkit.worker.snapshotter"] ?? "?";
         lines.push(`worker     ${w.id} (${executor}, ${snapshotter})`, `platforms  ${platforms}`);
