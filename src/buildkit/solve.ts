@@ -73,7 +73,8 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   const trackStatus = (status: SolveStatus) => {
     for (const v of status.vertexes) {
       if (v.name) vertexNames.set(v.digest, v.name);
-      if (v.error) lastFailedVertex = v.digest;
+      // Blame the step that failed first, not siblings cancelled because of it.
+      if (v.error && !isCancellation(v.error) && lastFailedVertex === undefined) lastFailedVertex = v.digest;
     }
     options.onStatus?.(status);
   };
@@ -170,6 +171,10 @@ function toBuildError(error: unknown, names: Map<string, string>, lastFailed: st
   const digest = details.vertexDigest ?? lastFailed;
   const stepName = digest ? names.get(digest) : undefined;
   return new BuildError(details, { stepName, cause: error });
+}
+
+function isCancellation(message: string): boolean {
+  return /context canceled|context cancelled/i.test(message);
 }
 
 function abortError(signal: AbortSignal): Error {

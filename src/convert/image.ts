@@ -1,10 +1,18 @@
-import { copy, type ImageConfig, image, type Platform, type State } from "../llb/index.js";
+import { copy, type ImageConfig, image, merge, type Platform, type State, scratch } from "../llb/index.js";
 import { lambdaBaseImage, type PlanTarget } from "../plan/index.js";
 import { step } from "./options.js";
 
 export const LAMBDA_BOOTSTRAP_PATH = "/var/runtime/bootstrap";
 
-/** The Lambda base image for the target's runtime with the binary at /var/runtime/bootstrap (0755). */
+/** A fixed mtime (the Unix epoch, as ko uses): the binary is reproducible, its build time is not. */
+const EPOCH = new Date(0);
+
+/**
+ * The Lambda base image for the target's runtime with the binary at /var/runtime/bootstrap (0755).
+ * Our layer is built apart and merged on: staged anywhere, then copied as a whole tree with the epoch
+ * timestamp, so /var and /var/runtime carry the epoch too (a copy into the base image would leave the
+ * build's clock on the directory it writes into, and the layer digest would change every build).
+ */
 export function lambdaImage(options: {
   target: PlanTarget;
   binary: State;
@@ -13,19 +21,20 @@ export function lambdaImage(options: {
   noCache?: boolean;
 }): State {
   const { target } = options;
-  return image(lambdaBaseImage(target.runtime), {
+  const base = image(lambdaBaseImage(target.runtime), {
     platform: options.platform,
     ...(options.noCache ? { ignoreCache: true } : {}),
     ...(options.baseConfig ? { config: options.baseConfig } : {}),
-  }).file(
-    // A fixed mtime (the Unix epoch, as ko uses): the binary is reproducible, its build time is not.
-    copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, {
-      mode: 0o755,
-      createDestPath: true,
-      timestamp: new Date(0),
-    }),
+  });
+  const staged = scratch().file(
+    copy(options.binary, `/${target.output}`, LAMBDA_BOOTSTRAP_PATH, { mode: 0o755, createDestPath: true }),
+    step(`[${target.name}] stage bootstrap`, options),
+  );
+  const layer = scratch().file(
+    copy(staged, "/", "/", { copyDirContents: true, timestamp: EPOCH }),
     step(`[${target.name}] COPY bootstrap ${LAMBDA_BOOTSTRAP_PATH}`, options),
   );
+  return merge([base, layer], step(`[${target.name}] Lambda image`, options)).platform(options.platform);
 }
 
 /**

@@ -146,12 +146,14 @@ describe("convertPlan (image)", () => {
     const result = convertPlan(plan, { baseImageConfig: () => base });
     expect(result.images).toHaveLength(1);
     const ops = opsByName(result.images[0]!.state);
-    const copyOp = get(ops, "[cmd-api] COPY bootstrap /var/runtime/bootstrap").op;
-    expect(copyOp.file.actions[0].copy).toMatchObject({
-      src: "/bootstrap",
-      dest: "/var/runtime/bootstrap",
-      mode: 0o755,
-    });
+    const staged = get(ops, "[cmd-api] stage bootstrap").op;
+    expect(staged.file.actions[0].copy).toMatchObject({ src: "/bootstrap", dest: "/var/runtime/bootstrap", mode: 0o755 });
+    // The layer is re-copied as a whole tree at the epoch, so no directory keeps the build's clock.
+    const layer = get(ops, "[cmd-api] COPY bootstrap /var/runtime/bootstrap").op;
+    expect(layer.file.actions[0].copy).toMatchObject({ src: "/", dest: "/" });
+    // proto3 omits a zero timestamp; unset would be -1.
+    expect(String(layer.file.actions[0].copy.timestamp ?? 0)).toBe("0");
+    expect(get(ops, "[cmd-api] Lambda image").op.merge.inputs).toHaveLength(2);
     const source = [...ops.byDigest.values()].find((op) => op.source)!;
     expect(source.source.identifier).toBe("docker-image://public.ecr.aws/lambda/provided:al2023");
     const config = result.images[0]!.config!;
