@@ -7,6 +7,7 @@ import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
 import { type StdioBridge, startStdioBridge } from "./stdio-bridge.js";
+import { probeTls } from "./tls-probe.js";
 
 /** Go clients and the daemon use 16 MiB; grpc-js would otherwise refuse messages above 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 << 20;
@@ -96,6 +97,15 @@ export async function connect(options: ConnectOptions): Promise<BuildkitConnecti
     if (refused) {
       throw new UserError(`cannot reach BuildKit daemon at ${address}: ${refused}`, {
         hint: "is buildkitd running? Point --addr (or BUILDKIT_HOST) at it",
+      });
+    }
+  }
+
+  if (scheme === "tcp" && options.tls) {
+    const failure = await probeTls(target, options.tls, Math.min(options.connectTimeoutMs ?? 10_000, 5_000));
+    if (failure) {
+      throw new UserError(`cannot reach BuildKit daemon at ${address}: ${failure}`, {
+        hint: "check --tlscacert, --tlscert, --tlskey and --tlsservername",
       });
     }
   }
