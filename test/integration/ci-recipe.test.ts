@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFrontendImage } from "../../frontend/image-build.js";
 import { buildkitdLogTail } from "../helpers/buildctl.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { runLambdaImage } from "../helpers/image.js";
 import { cliPath, repoRoot } from "../unit/cli/run-cli.js";
+import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
 
 /**
@@ -28,14 +28,7 @@ let frontendImage: string;
 
 beforeAll(async () => {
   env = loadTestEnv();
-  frontendImage = `${env.registry.address}/rpk-frontend:ci-${runId}`;
-  await buildFrontendImage({
-    address: env.buildkit.host,
-    name: frontendImage,
-    repoRoot,
-    push: true,
-    insecureRegistry: true,
-  });
+  frontendImage = await pushTestFrontendImage(env, `ci-${runId}`);
 }, BUILD_TIMEOUT);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFrontendImage } from "../../frontend/image-build.js";
 import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { runLambdaImage } from "../helpers/image.js";
 import { repoRoot, runRpk } from "../unit/cli/run-cli.js";
+import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
 import { readZip } from "./support/zip.js";
 
@@ -29,14 +29,7 @@ const scratch = mkdtempSync(join(tmpdir(), "rpk-frontend-it-"));
 
 beforeAll(async () => {
   env = loadTestEnv();
-  frontendImage = `${env.registry.address}/rpk-frontend:it-${runId}`;
-  await buildFrontendImage({
-    address: env.buildkit.host,
-    name: frontendImage,
-    repoRoot,
-    push: true,
-    insecureRegistry: true,
-  });
+  frontendImage = await pushTestFrontendImage(env, `it-${runId}`);
 }, BUILD_TIMEOUT);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
