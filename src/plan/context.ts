@@ -24,6 +24,18 @@ function extensionPatterns(prefix: string, files: string[]): string[] {
   return [...exts].map((ext) => (ext.startsWith(".") ? `${prefix}*${ext}` : `${prefix}${ext}`));
 }
 
+const packageIndex = new WeakMap<Analysis, Map<string, Analysis["packages"][number]>>();
+
+/** The analysis' packages by dir, built once per analysis (plans call contextIncludes once per target). */
+function packagesByDir(analysis: Analysis): Map<string, Analysis["packages"][number]> {
+  let index = packageIndex.get(analysis);
+  if (!index) {
+    index = new Map(analysis.packages.map((p) => [p.dir, p]));
+    packageIndex.set(analysis, index);
+  }
+  return index;
+}
+
 export function contextIncludes(analysis: Analysis, packageDirs: Iterable<string>, extra: string[]): string[] {
   const patterns = new Set<string>();
   if (analysis.workspace) {
@@ -36,7 +48,7 @@ export function contextIncludes(analysis: Analysis, packageDirs: Iterable<string
     if (mod.hasGoSum) patterns.add(`${prefix}go.sum`);
     if (mod.hasVendor) patterns.add(`${prefix}vendor/**`);
   }
-  const byDir = new Map(analysis.packages.map((p) => [p.dir, p]));
+  const byDir = packagesByDir(analysis);
   for (const dir of packageDirs) {
     const pkg = byDir.get(dir);
     if (!pkg) continue;
