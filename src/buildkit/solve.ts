@@ -69,11 +69,13 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   signal?.addEventListener("abort", onAbort, { once: true });
 
   const vertexNames = new Map<string, string>();
+  const vertexErrors = new Map<string, string>();
   let lastFailedVertex: string | undefined;
   const trackStatus = (status: SolveStatus) => {
     for (const v of status.vertexes) {
       if (v.name) vertexNames.set(v.digest, v.name);
       // Blame the step that failed first, not siblings cancelled because of it.
+      if (v.error) vertexErrors.set(v.digest, v.error);
       if (v.error && !isCancellation(v.error) && lastFailedVertex === undefined) lastFailedVertex = v.digest;
     }
     options.onStatus?.(status);
@@ -127,7 +129,7 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       if (signal?.aborted) throw abortError(signal);
       if (buildFailure !== undefined) throw buildFailure;
       await settleWithin(statusDone, 2000);
-      throw toBuildError(error, vertexNames, lastFailedVertex);
+      throw toBuildError(error, vertexNames, blameVertex(error, vertexErrors) ?? lastFailedVertex);
     }
     if (buildFailure !== undefined) throw buildFailure;
 
@@ -171,6 +173,16 @@ function toBuildError(error: unknown, names: Map<string, string>, lastFailed: st
   const digest = details.vertexDigest ?? lastFailed;
   const stepName = digest ? names.get(digest) : undefined;
   return new BuildError(details, { stepName, cause: error });
+}
+
+/** The vertex whose own error is the one the daemon reports (siblings fail later with "context canceled"). */
+function blameVertex(error: unknown, errors: Map<string, string>): string | undefined {
+  const message = isServiceError(error) ? error.details : error instanceof Error ? error.message : "";
+  if (!message) return undefined;
+  for (const [digest, text] of errors) {
+    if (!isCancellation(text) && message.includes(text)) return digest;
+  }
+  return undefined;
 }
 
 function isCancellation(message: string): boolean {
