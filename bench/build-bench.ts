@@ -156,6 +156,9 @@ async function main(): Promise<void> {
 
   let upload: UploadResults | undefined;
   try {
+    // Every bench run starts from an empty cache: the change scenario's revisions (1, 2, …) must be new
+    // to the daemon, whose state outlives a run.
+    prune();
     if (scenarios.has("cold")) {
       log(`\ncold: ${RUNS.cold} runs per tool, buildctl prune --all before each`);
       for (let round = 0; round < RUNS.cold; round++) {
