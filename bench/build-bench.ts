@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:build
  *   env: BENCH_COLD_RUNS=3 BENCH_NOOP_RUNS=5 BENCH_CHANGE_RUNS=5 BENCH_UPLOAD_RUNS=5
- *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=prototype,control,windows (extra rows)
+ *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=control,windows (extra rows)
  *        BENCH_BUILDKIT_HOST=unix://… (use, and prune, that daemon)
  *        RPK_TEST_ENV_JSON (default ~/.cache/rpk-test-env/env.json)
  */
@@ -24,7 +24,6 @@ import { readTestEnv, startBenchDaemon } from "./bench-daemon.js";
 import {
   type BuildTool,
   CONTROL_TOOL,
-  PROTOTYPE_TOOL,
   type RunSample,
   runTimed,
   TOOLS,
@@ -50,13 +49,11 @@ const RUNS = {
 const scenarios = new Set((process.env.BENCH_SCENARIOS ?? "cold,noop,change,upload").split(","));
 /**
  * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth);
- * BENCH_EXTRA=prototype adds rpk's LLB with the proposed shared-packages step (bench/primed-llb.ts);
  * BENCH_EXTRA=windows adds `rpk build` with 16 MiB HTTP/2 windows (bench/http2-window-preload.ts).
  */
 const extras = new Set((process.env.BENCH_EXTRA ?? "").split(",").filter(Boolean));
 const tools: BuildTool[] = [
   ...TOOLS,
-  ...(extras.has("prototype") ? [PROTOTYPE_TOOL] : []),
   ...(extras.has("control") ? [CONTROL_TOOL] : []),
   ...(extras.has("windows") ? [WINDOWS_TOOL] : []),
 ];

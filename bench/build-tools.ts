@@ -119,19 +119,6 @@ export const WINDOWS_TOOL = rpkBuildTool(
   "dist/bench/http2-window-preload.js",
 );
 
-/** The proposed src/convert change, prototyped in bench/primed-llb.ts (opt-in, BENCH_EXTRA=prototype). */
-export const PROTOTYPE_TOOL: BuildTool = {
-  name: "prototype: rpk LLB + shared-packages step | buildctl",
-  describe: (_c, out) =>
-    `node dist/bench/primed-llb.js REPO | buildctl build --local context=REPO --output type=local,dest=${path.basename(out)}`,
-  argv: (c, out) => [
-    "bash",
-    "-c",
-    `set -o pipefail; ${q(process.execPath)} ${q(path.join(path.dirname(c.cli), "..", "..", "bench", "primed-llb.js"))} ${q(c.repo)} | ` +
-      `${q(c.buildctl)} --addr ${q(c.address)} build --local context=${q(c.repo)} --output type=local,dest=${q(out)} --progress rawjson`,
-  ],
-};
-
 /** user+sys+cutime+cstime of a process, in ms (children count once they were waited for). */
 export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

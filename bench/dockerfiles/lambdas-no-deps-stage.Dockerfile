@@ -17,7 +17,7 @@ RUN --mount=type=bind,source=go.mod,target=go.mod \
 
 FROM base AS zipper
 COPY <<'EOF' /zipper/main.go
-// lambda-zip OUT.zip BINARY: a zip holding BINARY as "bootstrap" (0755), deflate level 9, DOS epoch time.
+// lambda-zip OUT.zip BINARY: a zip holding BINARY as "bootstrap" (0755), deflate level 6 (the default), DOS epoch time.
 package main
 
 import (
@@ -40,7 +40,7 @@ func main() {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestCompression)
+		return flate.NewWriter(w, flate.DefaultCompression)
 	})
 	fh := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate, ModifiedDate: 1<<5 | 1}
 	fh.CreatorVersion = 3<<8 | 20

@@ -7,7 +7,7 @@
 #    Lambda re-runs one stage; stages run in parallel and share GOMODCACHE/GOCACHE cache mounts;
 #  - a "deps" stage that compiles the shared packages (internal/... and their dependencies, std included)
 #    once before the fan-out, so the ten compiles do not each build the same packages at the same time;
-#  - zips made in the build with the same care as rpk's (deflate level 9, fixed timestamps, bootstrap
+#  - zips made in the build with the same care as rpk's (deflate level 6 (the default), fixed timestamps, bootstrap
 #    0755), by a small Go program compiled in its own stage — on top of "deps", so it reuses the standard
 #    library packages deps compiled instead of compiling them at the same time — and run in the same RUN
 #    as each Lambda's compile;
@@ -36,7 +36,7 @@ RUN --mount=type=bind,source=go.mod,target=go.mod \
 
 FROM deps AS zipper
 COPY <<'EOF' /zipper/main.go
-// lambda-zip OUT.zip BINARY: a zip holding BINARY as "bootstrap" (0755), deflate level 9, DOS epoch time.
+// lambda-zip OUT.zip BINARY: a zip holding BINARY as "bootstrap" (0755), deflate level 6 (the default), DOS epoch time.
 package main
 
 import (
@@ -59,7 +59,7 @@ func main() {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestCompression)
+		return flate.NewWriter(w, flate.DefaultCompression)
 	})
 	fh := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate, ModifiedDate: 1<<5 | 1}
 	fh.CreatorVersion = 3<<8 | 20

@@ -18,11 +18,17 @@ export function packageArg(target: PlanTarget): string {
   return `./${target.package.slice(prefix.length)}`;
 }
 
-export function goBuildArgs(target: PlanTarget): string[] {
-  const args = ["go", "build", ...target.build.flags];
-  if (target.build.tags.length) args.push(`-tags=${target.build.tags.join(",")}`);
+/** The flags that key compiled packages in GOCACHE (ldflags only affect the link). */
+export function goCompileFlags(target: PlanTarget): string[] {
+  const flags = [...target.build.flags];
+  if (target.build.tags.length) flags.push(`-tags=${target.build.tags.join(",")}`);
+  return flags;
+}
+
+export function goBuildArgs(target: PlanTarget, outDir: string = LAYOUT.out): string[] {
+  const args = ["go", "build", ...goCompileFlags(target)];
   if (target.build.ldflags) args.push(`-ldflags=${target.build.ldflags}`);
-  args.push("-o", `${LAYOUT.out}/${target.output}`, packageArg(target));
+  args.push("-o", `${outDir}/${target.output}`, packageArg(target));
   return args;
 }
 
@@ -46,30 +52,40 @@ function checkCgo(target: PlanTarget, buildPlatform: Platform): void {
 
 /**
  * One `go build` per target: cross-compiled on the build platform, sources bind-mounted read-only, module and
- * build caches as cache mounts. Targets share nothing writable, so BuildKit runs them in parallel.
- * Returns the state holding the binary at `/<output>`.
+ * build caches as cache mounts, a tmpfs /tmp for go's work files. Targets share nothing writable, so BuildKit
+ * runs them in parallel. With `zip`, rpk-zip runs the compile and zips the binary in the same container.
+ * Returns the state holding the binary at `/<output>`, or the zip at `/<zip.file>`.
  */
 export function compileTarget(options: {
   target: PlanTarget;
   plan: Plan;
-  afterDownload: State;
-  toolchainFor: (image: string) => State;
+  /** The toolchain state the compile starts from (after the module download, or the shared packages). */
+  root: State;
   context: State;
   buildPlatform: Platform;
   convert: ConvertOptions;
+  zip?: { tool: State; file: string };
 }): State {
-  const { target, plan, context, buildPlatform } = options;
+  const { target, plan, context, buildPlatform, zip } = options;
   checkCgo(target, buildPlatform);
-  // cgo targets may compile in another image; the download step's root only orders the default image.
-  const root = target.image === plan.go.image ? options.afterDownload : options.toolchainFor(target.image);
   const env = {
     ...passthroughEnv(options.convert),
     ...target.build.env,
     GOOS: target.build.goos,
     GOARCH: target.build.goarch,
   };
-  const exec = root.run({
-    args: goBuildArgs(target),
+  const args = zip
+    ? [
+        `${LAYOUT.tool}/rpk-zip`,
+        "zip",
+        `${LAYOUT.out}/${zip.file}`,
+        `bootstrap=${LAYOUT.tmp}/${target.output}:755`,
+        "--",
+        ...goBuildArgs(target, LAYOUT.tmp),
+      ]
+    : goBuildArgs(target);
+  const exec = options.root.run({
+    args,
     cwd: `${LAYOUT.src}${target.module === "." ? "" : `/${target.module.slice(2)}`}`,
     env,
     network: options.convert.network ?? "sandbox",
@@ -81,12 +97,14 @@ export function compileTarget(options: {
         readonly: true,
       },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
+      { type: "tmpfs", dest: LAYOUT.tmp },
+      ...(zip ? [{ type: "bind" as const, dest: LAYOUT.tool, from: zip.tool, readonly: true }] : []),
       modCacheMount,
       buildCacheMount,
       ...credentialMounts(options.convert),
     ],
     ...step(
-      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})`,
+      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${zip ? ` → ${zip.file}` : ""}`,
       options.convert,
     ),
   });

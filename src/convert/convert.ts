@@ -5,9 +5,10 @@ import { compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";
 import { lambdaImage, lambdaImageConfig } from "./image.js";
 import type { ConvertOptions } from "./options.js";
+import { compileSharedPackages, sharedPackageGroups } from "./shared.js";
 import { contextState, moduleFilesState } from "./sources.js";
 import { toolchainState } from "./toolchain.js";
-import { zipOutput, zipTarget, zipTool } from "./zip.js";
+import { zipOutput, zipTool } from "./zip.js";
 
 export interface LambdaImageResult {
   target: string;
@@ -55,13 +56,34 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   const toolchain = toolchainFor(plan.go.image);
   const context = contextState(plan, options);
   const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
+  // cgo targets may compile in another image; the download step's root only orders the default image.
+  const imageRoot = (target: PlanTarget): State =>
+    target.image === plan.go.image ? afterDownload : toolchainFor(target.image);
 
-  const binaries = new Map(
-    targets.map((target) => [
-      target.name,
-      compileTarget({ target, plan, afterDownload, toolchainFor, context, buildPlatform, convert: options }),
-    ]),
-  );
+  const rootByTarget = new Map<string, State>();
+  let toolRoot = afterDownload;
+  for (const group of sharedPackageGroups(plan, targets)) {
+    const first = group.targets[0]!;
+    const shared = compileSharedPackages({ group, plan, root: imageRoot(first), context, convert: options });
+    for (const target of group.targets) rootByTarget.set(target.name, shared);
+    if (
+      first.image === plan.go.image &&
+      first.build.goarch === buildPlatform.architecture &&
+      toolRoot === afterDownload
+    ) {
+      toolRoot = shared;
+    }
+  }
+  const compile = (target: PlanTarget, zip?: { tool: State; file: string }): State =>
+    compileTarget({
+      target,
+      plan,
+      root: rootByTarget.get(target.name) ?? imageRoot(target),
+      context,
+      buildPlatform,
+      convert: options,
+      ...(zip ? { zip } : {}),
+    });
 
   if (plan.artifact === "image") {
     const lambdas = targets.filter((t) => t.kind === "lambda");
@@ -75,7 +97,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
       const baseConfig = options.baseImageConfig?.(target.runtime, platform);
       const state = lambdaImage({
         target,
-        binary: binaries.get(target.name)!,
+        binary: compile(target),
         platform,
         noCache: options.noCache ?? false,
         ...(baseConfig ? { baseConfig } : {}),
@@ -91,11 +113,11 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   }
 
   const noCache = options.noCache ?? false;
-  const tool = zipTool(toolchain, noCache);
+  const tool = zipTool(toolRoot, noCache);
   const artifacts = targets.map((target) => {
-    const binary = binaries.get(target.name)!;
-    if (target.kind === "command") return { target, state: binary, file: target.output };
-    return { target, state: zipTarget({ toolchain, tool, target, binary, noCache }), file: `${target.name}.zip` };
+    if (target.kind === "command") return { target, state: compile(target), file: target.output };
+    const file = `${target.name}.zip`;
+    return { target, state: compile(target, { tool, file }), file };
   });
   return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts, noCache }), images: [] };
 }

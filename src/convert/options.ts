@@ -50,6 +50,7 @@ export function step(name: string, options: { noCache?: boolean }): { customName
 export const LAYOUT = {
   src: "/src",
   out: "/out",
+  tmp: "/tmp",
   tool: "/rpk",
   gopath: "/go",
   modcache: "/go/pkg/mod",

@@ -9,12 +9,15 @@ function zipToolSource(): string {
   return readFileSync(new URL("./tools/rpkzip.go", import.meta.url), "utf8");
 }
 
-/** Compiles rpk-zip once per toolchain image; cached by the digest of its source. */
-export function zipTool(toolchain: State, noCache = false): State {
+/**
+ * Compiles rpk-zip; cached by the digest of its source. `root` is the toolchain, preferably after the
+ * shared-packages step so the standard library is already in GOCACHE instead of compiled concurrently.
+ */
+export function zipTool(root: State, noCache = false): State {
   const source = scratch().file(mkfile("/rpkzip.go", 0o644, zipToolSource()), {
     ...step("[output] rpk-zip source", { noCache }),
   });
-  const exec = toolchain.run({
+  const exec = root.run({
     args: ["go", "build", "-trimpath", "-buildvcs=false", "-o", `${LAYOUT.out}/rpk-zip`, "/tool/rpkzip.go"],
     cwd: "/tool",
     env: { CGO_ENABLED: "0", GOFLAGS: "", GO111MODULE: "off" },
@@ -25,28 +28,6 @@ export function zipTool(toolchain: State, noCache = false): State {
       buildCacheMount,
     ],
     ...step("[output] build rpk-zip", { noCache }),
-  });
-  return exec.getMount(LAYOUT.out);
-}
-
-/** `<name>.zip` with `bootstrap` (0755) at its root, written by rpk-zip inside BuildKit. */
-export function zipTarget(options: {
-  toolchain: State;
-  tool: State;
-  target: PlanTarget;
-  binary: State;
-  noCache?: boolean;
-}): State {
-  const { target } = options;
-  const exec = options.toolchain.run({
-    args: [`${LAYOUT.tool}/rpk-zip`, "zip", `${LAYOUT.out}/${target.name}.zip`, `bootstrap=/in/${target.output}:755`],
-    network: "none",
-    mounts: [
-      { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
-      { type: "bind", dest: "/in", from: options.binary, readonly: true },
-      { type: "bind", dest: LAYOUT.out, from: scratch() },
-    ],
-    ...step(`[${target.name}] zip bootstrap`, options),
   });
   return exec.getMount(LAYOUT.out);
 }

@@ -136,6 +136,8 @@ describe("caching", () => {
         return found;
       };
       expect(byName("[modules] go mod download").cached).toBe(true);
+      // The packages the Lambdas share are compiled once; a change in a Lambda's own package leaves them be.
+      expect(byName("[shared] go build").cached).toBe(true);
       expect(byName("[api] go build").cached).toBe(true);
       expect(byName("[thumbnail] go build").cached).toBe(true);
       expect(byName("[migrate] go build").cached).toBe(true);

@@ -75,8 +75,8 @@ it("the prune removed this build's records from the daemon", () => {
   expect(records.afterPrune).not.toContain(marker);
 });
 
-it("the rebuild after the prune takes download, compile and zip from the registry cache", () => {
-  for (const step of ["[modules] go mod download", "[hello] go build", "[hello] zip bootstrap"]) {
+it("the rebuild after the prune takes download, compile-and-zip and the zip tool from the registry cache", () => {
+  for (const step of ["[modules] go mod download", "[hello] go build", "[output] build rpk-zip"]) {
     expect(vertexNamed(imported.progress, step).cached, `${step} should be CACHED`).toBe(true);
   }
   expect(imported.progress.vertexes.some((v) => v.name.includes(`importing cache manifest from ${cacheRef}`))).toBe(
@@ -91,7 +91,7 @@ it("and writes the same zip and manifest as the build that exported the cache", 
 });
 
 it("--no-cache re-runs the steps the daemon has cached, and the zip comes out byte-identical", () => {
-  for (const step of ["[modules] go mod download", "[hello] go build", "[hello] zip bootstrap"]) {
+  for (const step of ["[modules] go mod download", "[hello] go build", "[output] build rpk-zip"]) {
     const vertex = vertexNamed(uncached.progress, step);
     expect(vertex.cached, `${step} should run again`).toBeFalsy();
     expect(vertex.completed).toBeDefined();

@@ -1,8 +1,10 @@
 // rpk-zip writes Lambda deployment zips and their manifest inside BuildKit, so the CLI and the frontend
 // produce the same bytes. It is compiled in the plan's golang image; its output depends only on its inputs:
 // entries sorted by name, DOS epoch timestamps, Unix modes, no extra fields, no data descriptors.
+// With "-- COMMAND", it first runs the command (the compile) and zips what it wrote, so a changed Lambda
+// costs one container instead of two.
 //
-//	rpk-zip zip OUT.zip NAME=PATH[:MODE] ...
+//	rpk-zip zip OUT.zip NAME=PATH[:MODE] ... [-- COMMAND ARG...]
 //	rpk-zip manifest OUT.json KIND:NAME:ARCH:RUNTIME:FILE ...   (FILE relative to OUT.json's dir)
 package main
 
@@ -17,6 +19,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -55,7 +58,9 @@ func parseEntry(arg string) entry {
 
 func deflate(data []byte) []byte {
 	var buf bytes.Buffer
-	fw, err := flate.NewWriter(&buf, flate.BestCompression)
+	// The default level, as Go's archive/zip and Terraform's archive_file use: 3.5x faster than
+	// BestCompression on a Go binary for 0.3% more bytes.
+	fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
 	if err != nil {
 		fail("%v", err)
 	}
@@ -158,14 +163,37 @@ func writeManifest(out string, specs []string) {
 	writeFile(out, append(data, '\n'))
 }
 
+// runFirst runs the command after "--" with rpk-zip's stdio and environment; its failure is the step's.
+func runFirst(args []string) {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		if exit, ok := err.(*exec.ExitError); ok {
+			os.Exit(exit.ExitCode())
+		}
+		fail("%v", err)
+	}
+}
+
 func main() {
 	if len(os.Args) < 4 {
-		fail("usage: rpk-zip zip OUT.zip NAME=PATH[:MODE]... | rpk-zip manifest OUT.json KIND:NAME:ARCH:RUNTIME:FILE...")
+		fail("usage: rpk-zip zip OUT.zip NAME=PATH[:MODE]... [-- COMMAND ARG...] | rpk-zip manifest OUT.json KIND:NAME:ARCH:RUNTIME:FILE...")
 	}
 	switch os.Args[1] {
 	case "zip":
+		specs := os.Args[3:]
+		for i, arg := range specs {
+			if arg == "--" {
+				if i+1 == len(specs) {
+					fail("nothing to run after --")
+				}
+				runFirst(specs[i+1:])
+				specs = specs[:i]
+				break
+			}
+		}
 		var entries []entry
-		for _, arg := range os.Args[3:] {
+		for _, arg := range specs {
 			entries = append(entries, parseEntry(arg))
 		}
 		writeZip(os.Args[2], entries)

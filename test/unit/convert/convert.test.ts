@@ -59,9 +59,45 @@ describe("convertPlan (zip)", () => {
   });
 
   it("compiles each target against its own source slice with the plan's flags", () => {
-    const compile = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64)");
+    const compile = get(ops, "[tool] go build ./cmd/tool (linux/amd64)");
     const meta = compile.op.exec.meta;
     expect(meta.args).toEqual([
+      "go",
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-ldflags=-s -w",
+      "-o",
+      "/out/tool",
+      "./cmd/tool",
+    ]);
+    expect(meta.env).toEqual(
+      expect.arrayContaining(["GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOTOOLCHAIN=local"]),
+    );
+    const src = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/src");
+    expect(src.readonly).toBe(true);
+    const slice = get(ops, "[tool] select sources");
+    expect(compile.op.inputs[Number(src.input ?? 0)].digest).toBe(slice.digest);
+    expect(slice.op.file.actions[0].copy.include_patterns).toEqual(
+      plan.targets.find((t) => t.name === "tool")!.include,
+    );
+    const caches = compile.op.exec.mounts.filter((m: AnyOp) => m.cacheOpt).map((m: AnyOp) => m.cacheOpt.ID);
+    expect(caches.sort()).toEqual(["rpk-go-build-cache", "rpk-go-mod-cache"]);
+    // go's work files go to a tmpfs, never into a committed layer.
+    expect(compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/tmp").mountType).toBe("TMPFS");
+    // The compile starts after the module download: its root is the download step's root.
+    const root = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/");
+    expect(compile.op.inputs[Number(root.input ?? 0)].digest).toBe(get(ops, "[modules] go mod download").digest);
+  });
+
+  it("compiles and zips a Lambda in one container, keeps commands as binaries, and writes the manifest last", () => {
+    const compile = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64) → cmd-api.zip");
+    expect(compile.op.exec.meta.args).toEqual([
+      "/rpk/rpk-zip",
+      "zip",
+      "/out/cmd-api.zip",
+      "bootstrap=/tmp/bootstrap:755",
+      "--",
       "go",
       "build",
       "-trimpath",
@@ -69,31 +105,14 @@ describe("convertPlan (zip)", () => {
       "-tags=lambda.norpc",
       "-ldflags=-s -w",
       "-o",
-      "/out/bootstrap",
+      "/tmp/bootstrap",
       "./cmd/api",
     ]);
-    expect(meta.env).toEqual(
-      expect.arrayContaining(["GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOTOOLCHAIN=local"]),
-    );
-    const src = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/src");
-    expect(src.readonly).toBe(true);
-    const slice = get(ops, "[cmd-api] select sources");
-    expect(compile.op.inputs[Number(src.input ?? 0)].digest).toBe(slice.digest);
-    expect(slice.op.file.actions[0].copy.include_patterns).toEqual(
-      plan.targets.find((t) => t.name === "cmd-api")!.include,
-    );
-    const caches = compile.op.exec.mounts.filter((m: AnyOp) => m.cacheOpt).map((m: AnyOp) => m.cacheOpt.ID);
-    expect(caches.sort()).toEqual(["rpk-go-build-cache", "rpk-go-mod-cache"]);
-    // The compile starts after the module download: its root is the download step's root.
-    const root = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/");
-    expect(compile.op.inputs[Number(root.input ?? 0)].digest).toBe(get(ops, "[modules] go mod download").digest);
-  });
-
-  it("zips Lambdas inside BuildKit, keeps commands as binaries, and writes the manifest last", () => {
-    const zip = get(ops, "[cmd-api] zip bootstrap");
-    expect(zip.op.exec.meta.args).toEqual(["/rpk/rpk-zip", "zip", "/out/cmd-api.zip", "bootstrap=/in/bootstrap:755"]);
-    expect(zip.op.exec.network).toBe("NONE"); // zipping needs no network
+    const tool = compile.op.exec.mounts.find((m: AnyOp) => m.dest === "/rpk");
+    expect(tool.readonly).toBe(true);
+    expect(compile.op.inputs[Number(tool.input)].digest).toBe(get(ops, "[output] build rpk-zip").digest);
     const manifest = get(ops, "[output] manifest.json");
+    expect(manifest.op.exec.network).toBe("NONE"); // hashing needs no network
     expect(manifest.op.exec.meta.args.slice(3)).toEqual([
       "lambda:cmd-api:x86_64:provided.al2023:cmd-api.zip",
       "command:tool:x86_64::tool",
@@ -147,7 +166,11 @@ describe("convertPlan (image)", () => {
     expect(result.images).toHaveLength(1);
     const ops = opsByName(result.images[0]!.state);
     const staged = get(ops, "[cmd-api] stage bootstrap").op;
-    expect(staged.file.actions[0].copy).toMatchObject({ src: "/bootstrap", dest: "/var/runtime/bootstrap", mode: 0o755 });
+    expect(staged.file.actions[0].copy).toMatchObject({
+      src: "/bootstrap",
+      dest: "/var/runtime/bootstrap",
+      mode: 0o755,
+    });
     // The layer is re-copied as a whole tree at the epoch, so no directory keeps the build's clock.
     const layer = get(ops, "[cmd-api] COPY bootstrap /var/runtime/bootstrap").op;
     expect(layer.file.actions[0].copy).toMatchObject({ src: "/", dest: "/" });

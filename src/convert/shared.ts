@@ -1,0 +1,158 @@
+import path from "node:path/posix";
+import { copy, type State, scratch } from "../llb/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
+import { goCompileFlags } from "./compile.js";
+import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { moduleFiles } from "./sources.js";
+import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
+
+/**
+ * Why this step exists: Go's build cache does not share work between concurrent `go` processes, so on an
+ * empty GOCACHE every parallel compile would build the standard library, the dependencies and the shared
+ * packages itself (measured: 2.7× the CPU of compiling them once). One `go build` of the packages the
+ * targets share, per build configuration, fills the GOCACHE mount first; the compiles rooted on it only
+ * compile their own package and link. Its source slice holds only those packages and the module files, so
+ * editing a target's own package never re-runs it.
+ */
+export interface SharedPackagesGroup {
+  /** The configuration's key: targets with equal keys produce interchangeable GOCACHE entries. */
+  key: string;
+  targets: PlanTarget[];
+  /** Directory `go build` runs in, relative to the context root ("" for the root). */
+  cwd: string;
+  /** Package directories relative to the context root, sorted. */
+  packageDirs: string[];
+  /** Non-.go files under those packages (embedded files), as include patterns. */
+  extraIncludes: string[];
+}
+
+const dirOf = (pkg: string): string => pkg.replace(/^\.\/?/, "");
+const isUnder = (file: string, dir: string): boolean => dir === "" || file === dir || file.startsWith(`${dir}/`);
+
+/** Where `go build` must run so that every package of the group resolves: the workspace root or the module. */
+function buildRoot(plan: Plan, target: PlanTarget): { cwd: string; modules: string[] } {
+  const work = plan.workspace?.files.find((f) => path.basename(f) === "go.work");
+  if (work)
+    return {
+      cwd: path.dirname(work) === "." ? "" : path.dirname(work),
+      modules: plan.modules.map((m) => dirOf(m.dir)),
+    };
+  return { cwd: dirOf(target.module), modules: [dirOf(target.module)] };
+}
+
+function groupKey(plan: Plan, target: PlanTarget): string {
+  const { build } = target;
+  return JSON.stringify([
+    target.image,
+    buildRoot(plan, target).cwd,
+    build.goos,
+    build.goarch,
+    build.tags,
+    build.flags,
+    Object.entries(build.env).sort(),
+  ]);
+}
+
+/** The module a directory belongs to: the deepest module directory containing it. */
+function owningModule(dir: string, modules: string[]): string | undefined {
+  let best: string | undefined;
+  for (const m of modules) if (isUnder(dir, m) && (best === undefined || m.length > best.length)) best = m;
+  return best;
+}
+
+/**
+ * Groups the targets by build configuration and finds, per group of two or more, the non-main packages they
+ * include. A package outside the group's modules (a local `replace` target) is left to the compiles: `go
+ * build` cannot name it by directory from here.
+ */
+export function sharedPackageGroups(plan: Plan, targets: readonly PlanTarget[]): SharedPackagesGroup[] {
+  const mains = new Set(plan.targets.map((t) => dirOf(t.package)));
+  const allModules = plan.modules.map((m) => dirOf(m.dir));
+  const byKey = new Map<string, PlanTarget[]>();
+  for (const target of targets) {
+    const key = groupKey(plan, target);
+    byKey.set(key, [...(byKey.get(key) ?? []), target]);
+  }
+  const groups: SharedPackagesGroup[] = [];
+  for (const [key, members] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (members.length < 2) continue;
+    const { cwd, modules } = buildRoot(plan, members[0]!);
+    const dirs = new Set<string>();
+    const others = new Set<string>();
+    for (const target of members) {
+      for (const pattern of target.include) {
+        const goDir = /^(?:(.*)\/)?\*\.go$/.exec(pattern);
+        if (goDir) {
+          const dir = goDir[1] ?? "";
+          const module = owningModule(dir, allModules);
+          if (!mains.has(dir) && module !== undefined && modules.includes(module)) dirs.add(dir);
+        } else {
+          others.add(pattern);
+        }
+      }
+    }
+    if (dirs.size === 0) continue;
+    const packageDirs = [...dirs].sort();
+    const moduleFileSet = new Set(moduleFiles(plan));
+    // Embedded files belong to the deepest package directory above them; keep those of shared packages.
+    const owners = [...packageDirs, ...mains];
+    const ownerOf = (p: string): string | undefined =>
+      owners.filter((d) => isUnder(p, d)).sort((a, b) => b.length - a.length)[0];
+    const extraIncludes = [...others].filter((p) => !moduleFileSet.has(p) && dirs.has(ownerOf(p) ?? "\0")).sort();
+    groups.push({ key, targets: members, cwd, packageDirs, extraIncludes });
+  }
+  return groups;
+}
+
+/** A progress name that stays readable for large repositories. */
+function describePackages(packages: string[]): string {
+  return packages.length <= 4
+    ? packages.join(" ")
+    : `${packages.slice(0, 3).join(" ")} … (${packages.length} packages)`;
+}
+
+/** `go build <compile flags> ./a ./b` for the group: fills GOCACHE, writes nothing else that is kept. */
+export function compileSharedPackages(options: {
+  group: SharedPackagesGroup;
+  plan: Plan;
+  root: State;
+  context: State;
+  convert: ConvertOptions;
+}): State {
+  const { group, plan, convert } = options;
+  const first = group.targets[0]!;
+  const sources = scratch().file(
+    copy(options.context, "/", "/", {
+      includePatterns: [
+        ...moduleFiles(plan),
+        ...group.packageDirs.map((d) => (d ? `${d}/*.go` : "*.go")),
+        ...group.extraIncludes,
+      ],
+      excludePatterns: plan.context.exclude,
+      copyDirContents: true,
+      createDestPath: true,
+      allowWildcard: true,
+      allowEmptyWildcard: true,
+    }),
+    step(`[shared] select sources (${first.build.goos}/${first.build.goarch})`, convert),
+  );
+  const packages = group.packageDirs.map((d) => {
+    const rel = path.relative(group.cwd || ".", d || ".");
+    return rel === "" ? "." : `./${rel}`;
+  });
+  return options.root
+    .run({
+      args: ["go", "build", ...goCompileFlags(first), ...packages],
+      cwd: group.cwd ? `${LAYOUT.src}/${group.cwd}` : LAYOUT.src,
+      env: { ...passthroughEnv(convert), ...first.build.env, GOOS: first.build.goos, GOARCH: first.build.goarch },
+      network: convert.network ?? "sandbox",
+      mounts: [
+        { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },
+        modCacheMount,
+        buildCacheMount,
+        ...credentialMounts(convert),
+      ],
+      ...step(`[shared] go build ${describePackages(packages)} (${first.build.goos}/${first.build.goarch})`, convert),
+    })
+    .root();
+}
