@@ -12,6 +12,9 @@ import { probeTls } from "./tls-probe.js";
 /** Go clients and the daemon use 16 MiB; grpc-js would otherwise refuse messages above 4 MiB. */
 export const MAX_MESSAGE_BYTES = 16 << 20;
 
+/** HTTP/2 flow-control window for the data rpk receives from the daemon (see CHANNEL_OPTIONS). */
+export const HTTP2_WINDOW_BYTES = 16 << 20;
+
 export interface TlsOptions {
   /** PEM contents (not paths): the CLI reads the files. */
   ca?: Buffer;
@@ -49,6 +52,11 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.keepalive_permit_without_calls": 0,
   // A build can be quiet for a long time (a long RUN with no output); do not let the channel go idle.
   "grpc.client_idle_timeout_ms": 2 ** 31 - 1,
+  // Receive window (per stream and for the connection) instead of Node's 64 KiB. Exports come back inside
+  // the Control.Session stream; with 64 KiB the daemon stalls every 64 KiB until our WINDOW_UPDATE reaches
+  // it, which made exporting 27 MB of zips take ~1 s (Go clients grow their windows, grpc-js cannot).
+  // The session's own HTTP/2 server inside that stream is widened the same way (session/session.ts).
+  "grpc-node.flow_control_window": HTTP2_WINDOW_BYTES,
 };
 
 /** Connects and waits until the daemon is reachable, or throws a one-line UserError. */

@@ -9,12 +9,13 @@ import { randomBytes } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as grpc from "@grpc/grpc-js";
 import { codec } from "../../gateway/proto.js";
-import { MAX_MESSAGE_BYTES } from "../connection.js";
+import { HTTP2_WINDOW_BYTES, MAX_MESSAGE_BYTES } from "../connection.js";
 import type { ControlClient } from "../control.js";
 import { type Credentials, type DockerAuthOptions, DockerConfigAuth } from "./auth.js";
 import { type ExportReceived, type ExportTarget, serveFileSend } from "./filesend.js";
 import { type FileSyncStats, serveFileSync } from "./filesync.js";
 import { SecretNotFound, type SecretSource, SecretStore } from "./secrets.js";
+import { injectWithWindow } from "./server-window.js";
 import { serveForwardAgent, sshAgentFor } from "./ssh.js";
 
 export type { ExportReceived, ExportTarget, FileSyncStats, SecretSource };
@@ -126,8 +127,8 @@ export class Session {
     const stream = control.openSessionStream(metadata);
     this.stream = stream;
     const pipe = pipeOverStream(stream);
-    const injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    injector.injectConnection(pipe);
+    // Exports arrive through this server: give it the same wide receive window as the channel.
+    const { injector } = injectWithWindow(this.server, pipe, HTTP2_WINDOW_BYTES);
 
     this.endedPromise = new Promise((resolve) => {
       stream.on("error", (error: grpc.ServiceError) => {
