@@ -23,9 +23,9 @@ export interface BuildArgs extends PlanArgs {
   network: "sandbox" | "host";
 }
 
-export function withBuildOptions(yargs: Argv) {
+export async function withBuildOptions(yargs: Argv) {
   return (
-    withPlanOptions(yargs)
+    (await withPlanOptions(yargs))
       .option("plan", { type: "string", describe: "build this rpk.json instead of planning DIR" })
       .option("output", {
         alias: "o",

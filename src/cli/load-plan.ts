@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { type Plan, parsePlan, planDirectory, retargetPlan } from "../plan/index.js";
-import { type PlanArgs, resolvePlanInputs } from "./plan-options.js";
+import { resolvePlanInputs } from "./plan-inputs.js";
+import type { PlanArgs } from "./plan-options.js";
 
 /** The plan a build uses: `--plan FILE` when given (validated), else a fresh plan of DIR. */
 export async function loadOrCreatePlan(args: PlanArgs & { plan?: string }): Promise<{ plan: Plan; dir: string }> {

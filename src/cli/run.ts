@@ -1,4 +1,4 @@
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { isUserError, UsageError } from "../errors.js";
 import { buildCommand } from "./commands/build.js";
 import { daemonCommand } from "./commands/daemon.js";
@@ -10,6 +10,37 @@ import { schemaCommand } from "./commands/schema.js";
 
 const EXIT_FAILURE = 1;
 const EXIT_INTERRUPTED = 130;
+
+/**
+ * The commands' flags (their builders) are declared up front; each handler imports its implementation when it
+ * runs, so starting rpk costs node + yargs + the command that runs, not every command's dependencies.
+ */
+const COMMANDS = [
+  planCommand,
+  infoCommand,
+  schemaCommand,
+  llbCommand,
+  buildCommand,
+  daemonCommand,
+  doctorCommand,
+] as const;
+
+type Handler = (args: unknown) => Promise<void>;
+type Builder = (yargs: Argv) => Argv | PromiseLike<Argv>;
+
+/**
+ * What the handler rpk gives yargs throws: the command and its parsed, validated arguments, which runCli then
+ * runs itself. Right after calling a command's handler, yargs renders that command's whole help text and caches it
+ * (`cacheHelpMessage` in yargs' command.js, kept for a `showHelp()` from inside a handler, which rpk never calls);
+ * with cliui and string-width still cold that is 60–150 ms on every run. A handler that throws synchronously is
+ * the only way out before that line; yargs passes the exception through `parseAsync` untouched.
+ */
+class RunCommand {
+  constructor(
+    readonly handler: Handler,
+    readonly args: unknown,
+  ) {}
+}
 
 /** Prints one line for a failure: the message for user errors; a short internal-error line otherwise. */
 function reportError(error: unknown, debug: boolean): number {
@@ -29,14 +60,13 @@ export async function runCli(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName("rpk")
     .usage("$0 <command> [options]\n\nTurn Go source trees into reproducible AWS Lambda zips and images with BuildKit.")
-    .option("debug", { type: "boolean", default: false, describe: "print stack traces and internal details" })
-    .command(planCommand)
-    .command(infoCommand)
-    .command(schemaCommand)
-    .command(llbCommand)
-    .command(buildCommand)
-    .command(daemonCommand)
-    .command(doctorCommand)
+    .option("debug", { type: "boolean", default: false, describe: "print stack traces and internal details" });
+  for (const { command, describe, builder, handler } of COMMANDS) {
+    parser.command(command, describe, builder as Builder, (args) => {
+      throw new RunCommand(handler as Handler, args);
+    });
+  }
+  parser
     .demandCommand(1, "name a command")
     .strict()
     .recommendCommands()
@@ -49,8 +79,17 @@ export async function runCli(argv: string[]): Promise<number> {
       throw new UsageError(`${message.replace(/\s*\n\s*/g, " ")} (see rpk --help)`);
     })
     .exitProcess(false);
+  let run: RunCommand;
   try {
+    // Either prints help or the version and resolves, or hands the validated arguments over in a RunCommand.
     await parser.parseAsync();
+    return 0;
+  } catch (error) {
+    if (!(error instanceof RunCommand)) return reportError(error, debug);
+    run = error;
+  }
+  try {
+    await run.handler(run.args);
   } catch (error) {
     return reportError(error, debug);
   }

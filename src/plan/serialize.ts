@@ -6,7 +6,16 @@ import { formatZodIssue } from "./zod-errors.js";
 
 /** rpk.json bytes: schema key order, two-space indent, trailing newline. Same plan → same bytes. */
 export function serializePlan(plan: Plan): string {
-  return `${JSON.stringify(PlanSchema.parse(plan), null, 2)}\n`;
+  return serializeParsedPlan(PlanSchema.parse(plan));
+}
+
+/**
+ * serializePlan for a plan that is already PlanSchema's output — createPlan's and parsePlan's results are — so it
+ * is valid and in schema key order. Skips validating it a second time (~1 ms per 10 targets; `rpk plan` used to
+ * parse every plan twice).
+ */
+export function serializeParsedPlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
 /** Line number (1-based) of a JSON parse error position, for file:line messages. */

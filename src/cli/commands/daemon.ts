@@ -1,5 +1,4 @@
 import type { Argv } from "yargs";
-import { writeStdout } from "../io.js";
 
 /** `rpk daemon status|stop`: the buildkitd rpk starts for itself when no other daemon is configured. */
 export const daemonCommand = {
@@ -9,6 +8,7 @@ export const daemonCommand = {
   handler: async (args: { action: "status" | "stop" }) => {
     const { daemonStatus, stopDaemon } = await import("../../buildkit/daemon/index.js");
     const { probeDaemon, userCacheDir } = await import("../daemon-address.js");
+    const { writeStdout } = await import("../io.js");
     const cacheDir = userCacheDir();
     if (args.action === "stop") {
       const result = await stopDaemon({ cacheDir });

@@ -1,6 +1,5 @@
 import type { Argv } from "yargs";
 import { UserError } from "../../errors.js";
-import { writeStdout } from "../io.js";
 
 /** `rpk doctor`: which daemon rpk would use, its version, workers and platforms — or why it can't reach one. */
 export const doctorCommand = {
@@ -11,6 +10,7 @@ export const doctorCommand = {
   handler: async (args: { addr?: string }) => {
     const { connect, ControlClient } = await import("../../buildkit/index.js");
     const { daemonAddress } = await import("../daemon-address.js");
+    const { writeStdout } = await import("../io.js");
     const address = await daemonAddress(args.addr);
     const connection = await connect({ address, connectTimeoutMs: 5000 }).catch((error: unknown) => {
       if (error instanceof UserError) throw error;

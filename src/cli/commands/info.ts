@@ -1,8 +1,7 @@
 import type { Argv } from "yargs";
 import type { Analysis } from "../../analyze/types.js";
-import { type Plan, planDirectory } from "../../plan/index.js";
-import { writeStdout } from "../io.js";
-import { type PlanArgs, resolvePlanInputs, withPlanOptions } from "../plan-options.js";
+import type { Plan } from "../../plan/index.js";
+import { type PlanArgs, withPlanOptions } from "../plan-options.js";
 
 /** A readable account of what the analyzer found and why each target is or is not a Lambda. */
 export function renderInfo(analysis: Analysis, plan: Plan): string {
@@ -47,6 +46,11 @@ export const infoCommand = {
   describe: "Show what rpk found in a Go tree and why each target is or is not a Lambda",
   builder: (yargs: Argv) => withPlanOptions(yargs),
   handler: async (args: PlanArgs) => {
+    const [{ planDirectory }, { resolvePlanInputs }, { writeStdout }] = await Promise.all([
+      import("../../plan/index.js"),
+      import("../plan-inputs.js"),
+      import("../io.js"),
+    ]);
     const { dir, settings } = await resolvePlanInputs(args);
     const { plan, analysis } = await planDirectory(dir, settings);
     await writeStdout(renderInfo(analysis, plan));

@@ -1,21 +1,29 @@
 import type { Argv } from "yargs";
-import { planDirectory, serializePlan } from "../../plan/index.js";
-import { writeFileAtomic, writeStdout } from "../io.js";
-import { type PlanArgs, resolvePlanInputs, withPlanOptions } from "../plan-options.js";
+import { type PlanArgs, withPlanOptions } from "../plan-options.js";
 
 export const planCommand = {
   command: "plan [dir]",
   describe: "Analyze a Go tree and write the build plan (rpk.json)",
-  builder: (yargs: Argv) =>
-    withPlanOptions(yargs).option("out", {
+  builder: async (yargs: Argv) =>
+    (await withPlanOptions(yargs)).option("out", {
       alias: "o",
       type: "string",
       describe: "write the plan to FILE (default: stdout)",
     }),
   handler: async (args: PlanArgs & { out?: string }) => {
+    // Loaded on demand, like every command's implementation: `rpk --version` and the other commands
+    // should not pay for the analyzer and the planner.
+    const [{ planDirectory }, { serializeParsedPlan }, { resolvePlanInputs }, { writeFileAtomic, writeStdout }] =
+      await Promise.all([
+        import("../../plan/index.js"),
+        import("../../plan/serialize.js"),
+        import("../plan-inputs.js"),
+        import("../io.js"),
+      ]);
     const { dir, settings } = await resolvePlanInputs(args);
     const { plan } = await planDirectory(dir, settings);
-    const text = serializePlan(plan);
+    // createPlan returns PlanSchema's own output (validated, in schema key order): no need to parse it again.
+    const text = serializeParsedPlan(plan);
     if (args.out && args.out !== "-") await writeFileAtomic(args.out, text);
     else await writeStdout(text);
   },

@@ -1,6 +1,4 @@
 import type { Argv } from "yargs";
-import { configJsonSchema, planJsonSchema } from "../../plan/index.js";
-import { writeStdout } from "../io.js";
 
 export const schemaCommand = {
   command: "schema",
@@ -8,6 +6,10 @@ export const schemaCommand = {
   builder: (yargs: Argv) =>
     yargs.option("config", { type: "boolean", default: false, describe: "the config file's schema" }),
   handler: async (args: { config: boolean }) => {
+    const [{ configJsonSchema, planJsonSchema }, { writeStdout }] = await Promise.all([
+      import("../../plan/index.js"),
+      import("../io.js"),
+    ]);
     const schema = args.config ? configJsonSchema() : planJsonSchema();
     await writeStdout(`${JSON.stringify(schema, null, 2)}\n`);
   },
