@@ -1,8 +1,13 @@
-// Copies non-TypeScript files that the code reads at run time (the rpk-zip Go source) next to the compiled JS.
-import { cpSync, mkdirSync } from "node:fs";
+// Copies non-TypeScript files that the code reads at run time (the rpk-zip Go source) next to the compiled JS,
+// and writes the BuildKit protobuf descriptor that dist/src/gateway/proto.js loads instead of parsing proto/.
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 
 const assets = [["src/convert/tools/rpkzip.go", "dist/src/convert/tools/rpkzip.go"]];
 for (const [from, to] of assets) {
   mkdirSync(to.slice(0, to.lastIndexOf("/")), { recursive: true });
   cpSync(from, to);
 }
+
+// Runs after tsc, so the compiled loader makes the descriptor: the .proto files it covers are listed in one place.
+const { protoDescriptor } = await import("../dist/src/gateway/proto.js");
+writeFileSync("dist/src/gateway/buildkit-proto.json", JSON.stringify(protoDescriptor()));
