@@ -7,8 +7,15 @@ import { closeSync, openSync, readSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { isGoRegular } from "./filemode.js";
 import { firstValue, repeatedValues } from "./metadata.js";
-import { decodePacket, encodePacket, encodeStatPacket, PacketType, writeMessage } from "./packets.js";
-import { walkFiltered } from "./walk.js";
+import {
+  decodePacket,
+  encodePacket,
+  encodeStatPacket,
+  PacketType,
+  writeMessage,
+  writeMessageOrWait,
+} from "./packets.js";
+import { walkEntries } from "./walk.js";
 
 /** Well under the daemon's 16 MiB limit; large enough that a 5 MB file is a handful of messages. */
 const CHUNK_BYTES = 1 << 20;
@@ -116,14 +123,15 @@ class DirectorySender {
 
   private async sendStats(): Promise<void> {
     let id = 0;
-    for await (const entry of walkFiltered(this.root, {
+    for (const entry of walkEntries(this.root, {
       includePatterns: repeatedValues(this.call.metadata, "include-patterns"),
       excludePatterns: repeatedValues(this.call.metadata, "exclude-patterns"),
       followPaths: repeatedValues(this.call.metadata, "followpaths"),
     })) {
       if (isGoRegular(entry.stat.mode)) this.files.set(id, { absPath: entry.absPath, size: entry.stat.size });
       id++;
-      await writeMessage(this.call, encodeStatPacket(entry.stat));
+      const full = writeMessageOrWait(this.call, encodeStatPacket(entry.stat));
+      if (full) await full;
     }
     this.stats.entries = id;
     await writeMessage(this.call, encodeStatPacket(undefined));

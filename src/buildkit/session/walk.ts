@@ -3,9 +3,10 @@
  * validates: depth first, siblings in UTF-8 byte order, parents before children (including the parents of
  * included files that are themselves not included), symlinks reported as symlinks and never followed.
  * File system calls are synchronous on purpose: each takes microseconds, while a promise-based call costs a
- * thread-pool round trip that dominated the transfer of large trees of small files.
+ * thread-pool round trip that dominated the transfer of large trees of small files. For the same reason the
+ * walk itself is a plain generator (`walkEntries`); an async generator adds promise hops to every entry.
  */
-import { type BigIntStats, lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { type BigIntStats, constants, lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { deviceNumbers, GO_MODE_DEVICE, GO_MODE_SOCKET, goFileMode, isGoRegular } from "./filemode.js";
 import { type MatchInfo, Pattern, PatternMatcher } from "./patterns.js";
@@ -37,6 +38,8 @@ export interface WalkFilter {
 interface DirFrame {
   rel: string;
   abs: string;
+  /** `abs` with a trailing separator: children's paths are built by concatenation (path.join normalizes). */
+  absPrefix: string;
   entry?: WalkEntry;
   emitted: boolean;
   includeInfo: MatchInfo;
@@ -51,16 +54,32 @@ export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
+/** A UTF-16 surrogate: the only code units whose order differs from the order of their UTF-8 bytes. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Sorts names in UTF-8 byte order. Without surrogates (non-BMP characters), UTF-16 code-unit order — the
+ * default sort — is code-point order, which is UTF-8 byte order, and avoids two Buffers per comparison.
+ */
+export function sortUtf8(names: string[]): string[] {
+  return names.some((name) => SURROGATE.test(name)) ? names.sort(compareUtf8) : names.sort();
+}
+
 const PATTERN_CHARS = /[*[\]?^\\]/;
 
 /** Yields the entries of `root` (never the root itself) in transfer order. */
 export async function* walkFiltered(root: string, filter: WalkFilter = {}): AsyncGenerator<WalkEntry> {
+  yield* walkEntries(root, filter);
+}
+
+/** `walkFiltered` as a synchronous generator (what FileSync uses). */
+export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<WalkEntry> {
   const realRoot = realpathSync(root);
   if (!lstatSync(realRoot).isDirectory()) throw new Error(`${root} is not a directory`);
 
   let includePatterns = filter.includePatterns ? [...filter.includePatterns] : undefined;
   if (filter.followPaths && filter.followPaths.length > 0) {
-    const targets = await followLinks(realRoot, filter.followPaths);
+    const targets = followLinks(realRoot, filter.followPaths);
     if (targets) includePatterns = dedupePaths([...(includePatterns ?? []), ...targets]) ?? undefined;
   }
   const include = includePatterns && includePatterns.length > 0 ? new PatternMatcher(includePatterns) : undefined;
@@ -86,15 +105,12 @@ export async function* walkFiltered(root: string, filter: WalkFilter = {}): Asyn
       continue;
     }
     const rel = dir.rel ? `${dir.rel}/${name}` : name;
-    const abs = path.join(dir.abs, name);
-    let st: BigIntStats;
-    try {
-      st = lstatSync(abs, { bigint: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // vanished during the walk
-      throw error;
-    }
-    const isDir = st.isDirectory();
+    const abs = dir.absPrefix + name;
+    // BigInt stats for the exact mtime in nanoseconds (a double in ms loses the last digits).
+    const st = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+    if (!st) continue; // vanished during the walk
+    const posixMode = Number(st.mode);
+    const isDir = (posixMode & constants.S_IFMT) === constants.S_IFDIR;
     let skip = false;
     let includeInfo: MatchInfo;
     let excludeInfo: MatchInfo;
@@ -121,7 +137,7 @@ export async function* walkFiltered(root: string, filter: WalkFilter = {}): Asyn
 
     let entry: WalkEntry | undefined;
     if (!skip || isDir) {
-      entry = makeEntry(rel, abs, st, skip ? undefined : hardlinks);
+      entry = makeEntry(rel, abs, st, posixMode, skip ? undefined : hardlinks);
       if (!entry) continue; // sockets are not transferred
     }
     if (!skip) {
@@ -132,6 +148,7 @@ export async function* walkFiltered(root: string, filter: WalkFilter = {}): Asyn
       stack.push({
         rel,
         abs,
+        absPrefix: abs + path.sep,
         entry,
         emitted: !skip,
         includeInfo,
@@ -145,7 +162,8 @@ export async function* walkFiltered(root: string, filter: WalkFilter = {}): Asyn
 }
 
 function rootFrame(abs: string, names: string[]): DirFrame {
-  return { rel: "", abs, emitted: true, includeInfo: undefined, excludeInfo: undefined, names, next: 0 };
+  const absPrefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
+  return { rel: "", abs, absPrefix, emitted: true, includeInfo: undefined, excludeInfo: undefined, names, next: 0 };
 }
 
 /** A directory that was not itself included is sent just before the first thing inside it that is. */
@@ -164,27 +182,29 @@ function isUnder(pattern: Pattern, rel: string): boolean {
 }
 
 function sortedNames(dir: string): string[] {
-  return readdirSync(dir).sort(compareUtf8);
+  return sortUtf8(readdirSync(dir));
 }
 
 function makeEntry(
   rel: string,
   abs: string,
   st: BigIntStats,
+  posixMode: number,
   hardlinks: Map<string, string> | undefined,
 ): WalkEntry | undefined {
-  const mode = goFileMode(Number(st.mode));
+  const mode = goFileMode(posixMode);
   if (mode & GO_MODE_SOCKET) return undefined;
+  const type = posixMode & constants.S_IFMT;
   const stat: WireStat = {
     path: rel,
     mode,
-    size: st.isDirectory() ? 0 : Number(st.size),
+    size: type === constants.S_IFDIR ? 0 : Number(st.size),
     modTime: st.mtimeNs,
     linkname: "",
     devmajor: 0n,
     devminor: 0n,
   };
-  if (st.isSymbolicLink()) {
+  if (type === constants.S_IFLNK) {
     stat.linkname = readlinkSync(abs);
   } else if (mode & GO_MODE_DEVICE) {
     const { major, minor } = deviceNumbers(st.rdev);
@@ -221,9 +241,9 @@ function dedupePaths(paths: string[]): string[] | null {
  * Resolves symlinks along each follow path (inside the root; absolute link targets are taken relative to
  * the root, so nothing escapes it) and returns the resolved paths as include patterns.
  */
-async function followLinks(root: string, paths: string[]): Promise<string[] | null> {
+function followLinks(root: string, paths: string[]): string[] | null {
   const resolved = new Set<string>();
-  const append = async (input: string): Promise<void> => {
+  const append = (input: string): void => {
     let rest = path.posix.join(".", input);
     let current = ".";
     for (;;) {
@@ -232,11 +252,11 @@ async function followLinks(root: string, paths: string[]): Promise<string[] | nu
       rest = slash < 0 ? "" : rest.slice(slash + 1);
       current = path.posix.join(current, head);
       if (current.startsWith("../") || current === "..") return;
-      const targets = await readSymlinkTargets(root, current, true);
+      const targets = readSymlinkTargets(root, current, true);
       if ((rest === "" || targets) && resolved.has(current)) return;
       if (targets) {
         resolved.add(current);
-        for (const target of targets) await append(path.posix.join(target, rest));
+        for (const target of targets) append(path.posix.join(target, rest));
         return;
       }
       if (rest === "") {
@@ -245,11 +265,11 @@ async function followLinks(root: string, paths: string[]): Promise<string[] | nu
       }
     }
   };
-  for (const p of paths) await append(p);
+  for (const p of paths) append(p);
   return dedupePaths([...resolved].sort());
 }
 
-async function readSymlinkTargets(root: string, rel: string, allowWildcard: boolean): Promise<string[] | undefined> {
+function readSymlinkTargets(root: string, rel: string, allowWildcard: boolean): string[] | undefined {
   const base = path.posix.basename(rel);
   if (allowWildcard && /[*?[]/.test(base)) {
     const dir = path.posix.dirname(rel);
@@ -261,9 +281,9 @@ async function readSymlinkTargets(root: string, rel: string, allowWildcard: bool
     }
     const pattern = new Pattern(base);
     let out: string[] | undefined;
-    for (const name of names.sort(compareUtf8)) {
+    for (const name of sortUtf8(names)) {
       if (!pattern.matches(name)) continue;
-      const found = await readSymlinkTargets(root, path.posix.join(dir, name), false);
+      const found = readSymlinkTargets(root, path.posix.join(dir, name), false);
       if (found) out = [...(out ?? []), ...found];
     }
     return out;

@@ -1,10 +1,26 @@
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { GO_MODE_DIR, GO_MODE_SYMLINK } from "../../../src/buildkit/session/filemode.js";
-import { compareUtf8, type WalkFilter, walkFiltered } from "../../../src/buildkit/session/walk.js";
+import {
+  compareUtf8,
+  sortUtf8,
+  type WalkFilter,
+  walkEntries,
+  walkFiltered,
+} from "../../../src/buildkit/session/walk.js";
 
 async function walk(root: string, filter?: WalkFilter) {
   const out = [];
@@ -142,6 +158,43 @@ describe("walkFiltered", () => {
       expect(await paths(dir)).toEqual(["file"]);
     } finally {
       server.close();
+    }
+  });
+
+  test("the synchronous walk yields the same entries, with absolute paths to read from", async () => {
+    const sync = [...walkEntries(root)];
+    expect(sync.map((e) => e.stat)).toEqual(await walk(root));
+    const file = sync.find((e) => e.stat.path === "a/b/c.go")!;
+    expect(file.absPath).toBe(path.join(realpathSync(root), "a/b/c.go"));
+  });
+
+  test("mtimes are exact to the nanosecond (no double in between)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "rpk-walk-ns-"));
+    writeFileSync(path.join(dir, "f"), "x");
+    // touch keeps all nine digits where the file system does (tmpfs, ext4, btrfs, xfs).
+    execFileSync("touch", ["-m", "-d", "2024-02-29 12:34:56.987654321 UTC", path.join(dir, "f")]);
+    const expected = lstatSync(path.join(dir, "f"), { bigint: true }).mtimeNs;
+    const [stat] = await walk(dir);
+    expect(stat!.modTime).toBe(expected);
+    // 1709210096.987654321 s: more digits than a double of milliseconds can hold.
+    if (expected % 1000n !== 0n) expect(stat!.modTime).toBe(1_709_210_096_987_654_321n);
+  });
+});
+
+describe("sortUtf8", () => {
+  test("sorts like compareUtf8, with and without characters outside the BMP", () => {
+    const pool = ["a", "B", "_", "-", ".", "~", "ä", "é", "ÿ", "€", "\uffff", "\ue000", "😀", "𝄞", "1", "aa", "a.b"];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 200; round++) {
+      const usable = round % 2 === 0 ? pool : pool.filter((c) => c.length === 1 && !/[\ud800-\udfff]/.test(c));
+      const names = Array.from({ length: 1 + Math.floor(rand() * 30) }, () =>
+        Array.from({ length: 1 + Math.floor(rand() * 4) }, () => usable[Math.floor(rand() * usable.length)]).join(""),
+      );
+      expect(sortUtf8([...names])).toEqual([...names].sort(compareUtf8));
     }
   });
 });
