@@ -32,8 +32,8 @@ type Builder = (yargs: Argv) => Argv | PromiseLike<Argv>;
  * What the handler rpk gives yargs throws: the command and its parsed, validated arguments, which runCli then
  * runs itself. Right after calling a command's handler, yargs renders that command's whole help text and caches it
  * (`cacheHelpMessage` in yargs' command.js, kept for a `showHelp()` from inside a handler, which rpk never calls);
- * with cliui and string-width still cold that is 60–150 ms on every run. A handler that throws synchronously is
- * the only way out before that line; yargs passes the exception through `parseAsync` untouched.
+ * with cliui and string-width still cold that cost `rpk llb` 50–90 ms on every run. A handler that throws
+ * synchronously is the only way out before that line; yargs passes the exception through `parseAsync` untouched.
  */
 class RunCommand {
   constructor(
