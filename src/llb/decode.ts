@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import protobuf from "protobufjs";
+import { createRequire } from "node:module";
+import type protobuf from "protobufjs";
 import { digestOf } from "./vertex.js";
 
 const OPS_PROTO = join("llb", "ops.proto");
@@ -26,9 +27,12 @@ export function protoDir(): string {
 }
 
 let cachedRoot: protobuf.Root | undefined;
+// Loaded on first decode: `rpk llb` and the converter only encode, and protobufjs costs 40–60 ms to load.
+const requireLazily = createRequire(import.meta.url);
 
 function llbRoot(): protobuf.Root {
-  cachedRoot ??= new protobuf.Root().loadSync(join(protoDir(), OPS_PROTO), { keepCase: true });
+  const { Root } = requireLazily("protobufjs") as typeof protobuf;
+  cachedRoot ??= new Root().loadSync(join(protoDir(), OPS_PROTO), { keepCase: true });
   return cachedRoot;
 }
 
