@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:build
  *   env: BENCH_COLD_RUNS=3 BENCH_NOOP_RUNS=5 BENCH_CHANGE_RUNS=5 BENCH_UPLOAD_RUNS=5
- *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=control,windows (extra rows)
+ *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=control (an extra row)
  *        BENCH_BUILDKIT_HOST=unix://… (use, and prune, that daemon)
  *        RPK_TEST_ENV_JSON (default ~/.cache/rpk-test-env/env.json)
  */
@@ -21,15 +21,7 @@ import { cpus, homedir, loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTestEnv, startBenchDaemon } from "./bench-daemon.js";
-import {
-  type BuildTool,
-  CONTROL_TOOL,
-  type RunSample,
-  runTimed,
-  TOOLS,
-  type ToolContext,
-  WINDOWS_TOOL,
-} from "./build-tools.js";
+import { type BuildTool, CONTROL_TOOL, type RunSample, runTimed, TOOLS, type ToolContext } from "./build-tools.js";
 import { DEFAULT_LAMBDA_REPO, editFunction, functionName, generateLambdaRepo, tidyModule } from "./synth-lambdas.js";
 import { DEFAULT_UPLOAD_TREE, generateUploadTree } from "./synth-upload.js";
 import { runUploadPhase, type UploadResults } from "./upload-phase.js";
@@ -48,15 +40,10 @@ const RUNS = {
 };
 const scenarios = new Set((process.env.BENCH_SCENARIOS ?? "cold,noop,change,upload").split(","));
 /**
- * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth);
- * BENCH_EXTRA=windows adds `rpk build` with 16 MiB HTTP/2 windows (bench/http2-window-preload.ts).
+ * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth).
  */
 const extras = new Set((process.env.BENCH_EXTRA ?? "").split(",").filter(Boolean));
-const tools: BuildTool[] = [
-  ...TOOLS,
-  ...(extras.has("control") ? [CONTROL_TOOL] : []),
-  ...(extras.has("windows") ? [WINDOWS_TOOL] : []),
-];
+const tools: BuildTool[] = [...TOOLS, ...(extras.has("control") ? [CONTROL_TOOL] : [])];
 /** The Lambda whose source the change scenario edits. */
 const EDITED = 3;
 

@@ -89,17 +89,13 @@ export const CONTROL_TOOL = dockerfileTool(
   "lambdas-no-deps-stage.Dockerfile",
 );
 
-/**
- * `rpk build`; with `preload`, node loads that module first (the window experiment in
- * bench/http2-window-preload.ts).
- */
-export function rpkBuildTool(name: string, preload?: string): BuildTool {
+/** `rpk build`, the whole CLI. */
+export function rpkBuildTool(name: string): BuildTool {
   return {
     name,
-    describe: (_c, out) => `${preload ? `node --import ${preload} ` : ""}rpk build REPO -o ${path.basename(out)}`,
+    describe: (_c, out) => `rpk build REPO -o ${path.basename(out)}`,
     argv: (c, out) => [
       process.execPath,
-      ...(preload ? ["--import", path.join(path.dirname(c.cli), "..", "..", preload.replace(/^dist\//, ""))] : []),
       c.cli,
       "build",
       c.repo,
@@ -112,12 +108,6 @@ export function rpkBuildTool(name: string, preload?: string): BuildTool {
     ],
   };
 }
-
-/** The HTTP/2 window experiment (opt-in, BENCH_EXTRA=windows). */
-export const WINDOWS_TOOL = rpkBuildTool(
-  "experiment: rpk build with 16 MiB HTTP/2 windows",
-  "dist/bench/http2-window-preload.js",
-);
 
 /** user+sys+cutime+cstime of a process, in ms (children count once they were waited for). */
 export function processCpuMs(pid: number): number {
