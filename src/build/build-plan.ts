@@ -2,7 +2,8 @@ import { type ConvertOptions, convertPlan, type GoPassthroughEnv } from "../conv
 import { UserError } from "../errors.js";
 import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
-import { type LambdaRuntimeName, lambdaBaseImage, type Plan } from "../plan/index.js";
+import { lambdaBaseImage } from "../plan/images.js";
+import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
 
 /**
  * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway

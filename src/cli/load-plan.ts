@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
-import { type Plan, parsePlan, planDirectory, retargetPlan } from "../plan/index.js";
+// Specific modules, not ../plan/index.js: only a saved plan (--plan) needs the zod schema to validate it.
+import { planDirectory } from "../plan/from-directory.js";
+import { retargetPlan } from "../plan/retarget.js";
+import type { Plan } from "../plan/schema.js";
 import { resolvePlanInputs } from "./plan-inputs.js";
 import type { PlanArgs } from "./plan-options.js";
 
@@ -18,6 +21,7 @@ export async function loadOrCreatePlan(args: PlanArgs & { plan?: string }): Prom
       });
     }
     // A saved plan still answers to --arch/--runtime/--artifact, as the frontend's options do.
+    const { parsePlan } = await import("../plan/serialize.js");
     const plan = retargetPlan(parsePlan(text, args.plan), {
       ...(args.arch ? { arch: args.arch } : {}),
       ...(args.runtime ? { runtime: args.runtime } : {}),

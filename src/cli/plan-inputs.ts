@@ -1,7 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { UsageError, UserError } from "../errors.js";
-import { DEFAULT_CONFIG_FILE, type FlagSettings, loadConfig, mergeSettings, type PlanSettings } from "../plan/index.js";
+// Not ../plan/index.js: that re-exports the zod schema, which planning without a config file never needs.
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../plan/config-file.js";
+import { type FlagSettings, mergeSettings, type PlanSettings } from "../plan/settings.js";
 import type { PlanArgs } from "./plan-options.js";
 
 function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | undefined {

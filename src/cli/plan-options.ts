@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import { DEFAULT_CONFIG_FILE } from "../plan/config-file.js";
 
 /** Flags shared by every command that plans (plan, info, llb, build). */
 export interface PlanArgs {
@@ -15,13 +16,10 @@ export interface PlanArgs {
 }
 
 /**
- * Declares the planning flags. Async because the default config file's name lives in src/plan/config.ts,
- * whose import loads zod (~70 ms): yargs runs a builder only for the command being parsed (or its --help),
- * and every command that takes these flags loads that module anyway, so `rpk --version`, `rpk --help`,
- * `rpk daemon` and `rpk doctor` never pay for it. Reading a config and merging it is in plan-inputs.ts.
+ * Declares the planning flags (async so builders may load what they describe lazily). Reading a config and
+ * merging it is in plan-inputs.ts.
  */
 export async function withPlanOptions<T>(yargs: Argv<T>) {
-  const { DEFAULT_CONFIG_FILE } = await import("../plan/config.js");
   return yargs
     .positional("dir", { type: "string", default: ".", describe: "Go source root (a module or go.work root)" })
     .option("config", { type: "string", describe: `config file (default: DIR/${DEFAULT_CONFIG_FILE} when present)` })

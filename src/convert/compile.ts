@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { type Platform, type State, scratch } from "../llb/index.js";
-import { cgoImageProblem, type Plan, type PlanTarget } from "../plan/index.js";
+import { cgoImageProblem } from "../plan/images.js";
+import type { Plan, PlanTarget } from "../plan/schema.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
 import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";

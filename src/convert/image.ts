@@ -1,5 +1,6 @@
 import { copy, type ImageConfig, image, merge, type Platform, type State, scratch } from "../llb/index.js";
-import { lambdaBaseImage, type PlanTarget } from "../plan/index.js";
+import { lambdaBaseImage } from "../plan/images.js";
+import type { PlanTarget } from "../plan/schema.js";
 import { step } from "./options.js";
 
 export const LAMBDA_BOOTSTRAP_PATH = "/var/runtime/bootstrap";

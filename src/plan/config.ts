@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { ArtifactType, LambdaArch, LambdaRuntime } from "./schema.js";
@@ -10,7 +9,6 @@ import { formatZodIssue } from "./zod-errors.js";
  */
 
 export const CONFIG_SCHEMA_URL = "https://rpk.dev/schemas/config-v1.json";
-export const DEFAULT_CONFIG_FILE = "rpk.config.json";
 
 const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names only"), z.string());
 const tagList = z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, "build tags are letters, digits, _ and ."));
@@ -66,26 +64,4 @@ export function parseConfig(text: string, file: string): RpkConfig {
     });
   }
   return result.data;
-}
-
-/**
- * Loads the config: an explicit file must exist; the default file is optional.
- * Returns undefined when there is no config.
- */
-export async function loadConfig(options: {
-  explicitFile?: string;
-  defaultFile: string;
-}): Promise<RpkConfig | undefined> {
-  const file = options.explicitFile ?? options.defaultFile;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && !options.explicitFile) return undefined;
-    throw new UserError(`cannot read config file (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      where: file,
-      hint: "check the --config path",
-    });
-  }
-  return parseConfig(text, options.explicitFile ?? DEFAULT_CONFIG_FILE);
 }

@@ -1,4 +1,5 @@
-export { ConfigSchema, DEFAULT_CONFIG_FILE, loadConfig, parseConfig, type RpkConfig } from "./config.js";
+export { ConfigSchema, parseConfig, type RpkConfig } from "./config.js";
+export { DEFAULT_CONFIG_FILE, loadConfig } from "./config-file.js";
 export { type AnalysesByArch, createPlan, DEFAULT_BUILD_FLAGS, DEFAULT_LDFLAGS, LAMBDA_TAGS } from "./create.js";
 export { planDirectory } from "./from-directory.js";
 export { cgoImageProblem, glibcOfImage, golangImage, lambdaBaseImage, RUNTIME_GLIBC } from "./images.js";

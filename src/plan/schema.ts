@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BUILD_TAG, ENV_NAME, IMAGE_REF, PLAN_SCHEMA_URL, PLAN_VERSION, TARGET_NAME } from "./patterns.js";
 
 /**
  * The build plan, rpk.json. This zod schema is the single source of truth: the TypeScript types are inferred
@@ -6,8 +7,7 @@ import { z } from "zod";
  * that went through `PlanSchema.parse` serializes the same way every time.
  */
 
-export const PLAN_SCHEMA_URL = "https://rpk.dev/schemas/plan-v1.json";
-export const PLAN_VERSION = 1;
+export { PLAN_SCHEMA_URL, PLAN_VERSION } from "./patterns.js";
 
 export const LambdaArch = z.enum(["x86_64", "arm64"]).describe("Lambda architecture");
 export const LambdaRuntime = z.enum(["provided.al2", "provided.al2023"]).describe("Lambda OS-only runtime");
@@ -25,9 +25,7 @@ const relPath = z
 
 const packagePath = z.string().regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root');
 
-const imageRef = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, "must be an image reference like docker.io/library/golang:1.26.8-bookworm");
+const imageRef = z.string().regex(IMAGE_REF.pattern, IMAGE_REF.message);
 
 export const GoSettingsSchema = z
   .object({
@@ -57,16 +55,18 @@ export const BuildSettingsSchema = z
   .object({
     goos: z.literal("linux"),
     goarch: z.enum(["amd64", "arm64"]),
-    tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, "build tags are letters, digits, _ and .")),
+    tags: z.array(z.string().regex(BUILD_TAG.pattern, BUILD_TAG.message)),
     ldflags: z.string(),
     flags: z.array(z.string().startsWith("-")).describe("extra go build flags, e.g. -trimpath"),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).describe("environment of the compile step"),
+    env: z
+      .record(z.string().regex(ENV_NAME.pattern, ENV_NAME.message), z.string())
+      .describe("environment of the compile step"),
   })
   .strict();
 
 export const TargetSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' and '-'"),
+    name: z.string().regex(TARGET_NAME.pattern, TARGET_NAME.message),
     package: packagePath,
     module: packagePath.describe("directory of the module that owns the package"),
     kind: TargetKind,

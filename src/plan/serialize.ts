@@ -1,21 +1,15 @@
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { ConfigSchema } from "./config.js";
+import { serializeParsedPlan } from "./plan-text.js";
 import { type Plan, PlanSchema } from "./schema.js";
 import { formatZodIssue } from "./zod-errors.js";
+
+export { serializeParsedPlan };
 
 /** rpk.json bytes: schema key order, two-space indent, trailing newline. Same plan → same bytes. */
 export function serializePlan(plan: Plan): string {
   return serializeParsedPlan(PlanSchema.parse(plan));
-}
-
-/**
- * serializePlan for a plan that is already PlanSchema's output — createPlan's and parsePlan's results are — so it
- * is valid and in schema key order. Skips validating it a second time (~1 ms per 10 targets; `rpk plan` used to
- * parse every plan twice).
- */
-export function serializeParsedPlan(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
 /** Line number (1-based) of a JSON parse error position, for file:line messages. */

@@ -15,14 +15,14 @@ export const planCommand = {
     // should not pay for the analyzer and the planner.
     const [{ planDirectory }, { serializeParsedPlan }, { resolvePlanInputs }, { writeFileAtomic, writeStdout }] =
       await Promise.all([
-        import("../../plan/index.js"),
-        import("../../plan/serialize.js"),
+        import("../../plan/from-directory.js"),
+        import("../../plan/plan-text.js"),
         import("../plan-inputs.js"),
         import("../io.js"),
       ]);
     const { dir, settings } = await resolvePlanInputs(args);
     const { plan } = await planDirectory(dir, settings);
-    // createPlan returns PlanSchema's own output (validated, in schema key order): no need to parse it again.
+    // createPlan's plan is checked and in schema key order (test/unit/plan checks that against the zod schema).
     const text = serializeParsedPlan(plan);
     if (args.out && args.out !== "-") await writeFileAtomic(args.out, text);
     else await writeStdout(text);
