@@ -84,7 +84,7 @@ describe("a compile error in the Go code", () => {
       expect(result.code).toBe(1);
       const lines = rpkLines(result);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('build step "[hello] go build . (linux/amd64)" failed');
+      expect(lines[0]).toContain('build step "[hello] go build . (linux/amd64) → hello.zip" failed');
       expect(result.stderr).toMatch(new RegExp(`main\\.go:\\d+:\\d+: undefined: undefinedThing${run}`));
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.stdout).toBe("");
