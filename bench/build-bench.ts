@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:build
  *   env: BENCH_COLD_RUNS=3 BENCH_NOOP_RUNS=5 BENCH_CHANGE_RUNS=5 BENCH_UPLOAD_RUNS=5
- *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=control (an extra row)
+ *        BENCH_SCENARIOS=cold,noop,change,upload  BENCH_EXTRA=control,llbfile (extra rows)
  *        BENCH_BUILDKIT_HOST=unix://… (use, and prune, that daemon)
  *        RPK_TEST_ENV_JSON (default ~/.cache/rpk-test-env/env.json)
  */
@@ -21,7 +21,16 @@ import { cpus, homedir, loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTestEnv, startBenchDaemon } from "./bench-daemon.js";
-import { type BuildTool, CONTROL_TOOL, type RunSample, runTimed, TOOLS, type ToolContext } from "./build-tools.js";
+import {
+  type BuildTool,
+  CONTROL_TOOL,
+  LLB_FILE_TOOL,
+  llbFileOf,
+  type RunSample,
+  runTimed,
+  TOOLS,
+  type ToolContext,
+} from "./build-tools.js";
 import { DEFAULT_LAMBDA_REPO, editFunction, functionName, generateLambdaRepo, tidyModule } from "./synth-lambdas.js";
 import { DEFAULT_UPLOAD_TREE, generateUploadTree } from "./synth-upload.js";
 import { runUploadPhase, type UploadResults } from "./upload-phase.js";
@@ -40,10 +49,15 @@ const RUNS = {
 };
 const scenarios = new Set((process.env.BENCH_SCENARIOS ?? "cold,noop,change,upload").split(","));
 /**
- * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth).
+ * BENCH_EXTRA=control adds the Dockerfile without its deps stage (what that stage is worth);
+ * BENCH_EXTRA=llbfile adds rpk's LLB handed to buildctl from a file written once (the LLB without rpk's start-up).
  */
 const extras = new Set((process.env.BENCH_EXTRA ?? "").split(",").filter(Boolean));
-const tools: BuildTool[] = [...TOOLS, ...(extras.has("control") ? [CONTROL_TOOL] : [])];
+const tools: BuildTool[] = [
+  ...TOOLS,
+  ...(extras.has("llbfile") ? [LLB_FILE_TOOL] : []),
+  ...(extras.has("control") ? [CONTROL_TOOL] : []),
+];
 /** The Lambda whose source the change scenario edits. */
 const EDITED = 3;
 
@@ -141,8 +155,9 @@ async function main(): Promise<void> {
   let upload: UploadResults | undefined;
   try {
     // Every bench run starts from an empty cache: the change scenario's revisions (1, 2, …) must be new
-    // to the daemon, whose state outlives a run.
+    // to the daemon, whose state outlives a run. The LLB file is written again by this run's rpk.
     prune();
+    rmSync(llbFileOf(ctx), { force: true });
     if (scenarios.has("cold")) {
       log(`\ncold: ${RUNS.cold} runs per tool, buildctl prune --all before each`);
       for (let round = 0; round < RUNS.cold; round++) {

@@ -83,6 +83,27 @@ export const TOOLS: BuildTool[] = [
   dockerfileTool("Dockerfile (buildctl)", "lambdas.Dockerfile"),
 ];
 
+/** Where LLB_FILE_TOOL keeps its definition; the bench deletes it at start. */
+export const llbFileOf = (c: ToolContext) => path.join(path.dirname(c.repo), "rpk-definition.llb");
+
+/**
+ * rpk's LLB without rpk's process in the timed path (opt-in, BENCH_EXTRA=llbfile): the Definition is written
+ * once (inside the first run) and handed to buildctl from a file afterwards. It stays valid across edits —
+ * the LLB names files by include pattern, the daemon reads their content — so this row is the LLB against
+ * the Dockerfile, daemon-side, while `rpk llb | buildctl` adds rpk's start-up.
+ */
+export const LLB_FILE_TOOL: BuildTool = {
+  name: "rpk's LLB from a file (written once) | buildctl",
+  describe: (_c, out) =>
+    `buildctl build --local context=REPO --output type=local,dest=${path.basename(out)} < rpk-definition.llb`,
+  argv: (c, out) => [
+    "bash",
+    "-c",
+    `set -o pipefail; def=${q(llbFileOf(c))}; [ -s "$def" ] || ${q(process.execPath)} ${q(c.cli)} llb ${q(c.repo)} > "$def"; ` +
+      `${q(c.buildctl)} --addr ${q(c.address)} build --local context=${q(c.repo)} --output type=local,dest=${q(out)} --progress rawjson < "$def"`,
+  ],
+};
+
 /** The control: the same Dockerfile without its deps stage (opt-in, BENCH_EXTRA=control). */
 export const CONTROL_TOOL = dockerfileTool(
   "Dockerfile without deps stage (control)",
