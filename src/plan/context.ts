@@ -24,14 +24,30 @@ function extensionPatterns(prefix: string, files: string[]): string[] {
   return [...exts].map((ext) => (ext.startsWith(".") ? `${prefix}*${ext}` : `${prefix}${ext}`));
 }
 
-const packageIndex = new WeakMap<Analysis, Map<string, Analysis["packages"][number]>>();
+const packagePatternIndex = new WeakMap<Analysis, Map<string, readonly string[]>>();
 
-/** The analysis' packages by dir, built once per analysis (plans call contextIncludes once per target). */
-function packagesByDir(analysis: Analysis): Map<string, Analysis["packages"][number]> {
-  let index = packageIndex.get(analysis);
+/** One package's patterns: its Go sources, its other files by extension, its embed patterns. */
+function packagePatterns(pkg: Analysis["packages"][number]): string[] {
+  const prefix = dirPrefix(pkg.dir);
+  const patterns = [`${prefix}*.go`, ...extensionPatterns(prefix, pkg.otherFiles)];
+  for (const raw of pkg.embedPatterns) {
+    const pattern = raw.replace(/^all:/, "");
+    patterns.push(`${prefix}${pattern}`);
+    // An embed pattern naming a directory embeds its tree.
+    patterns.push(`${prefix}${pattern}/**`);
+  }
+  return patterns;
+}
+
+/**
+ * Every package's patterns by dir, built once per analysis: plans call contextIncludes once per target, and
+ * in a large tree every target imports hundreds of the same packages.
+ */
+function patternsByDir(analysis: Analysis): Map<string, readonly string[]> {
+  let index = packagePatternIndex.get(analysis);
   if (!index) {
-    index = new Map(analysis.packages.map((p) => [p.dir, p]));
-    packageIndex.set(analysis, index);
+    index = new Map(analysis.packages.map((p) => [p.dir, packagePatterns(p)]));
+    packagePatternIndex.set(analysis, index);
   }
   return index;
 }
@@ -48,19 +64,9 @@ export function contextIncludes(analysis: Analysis, packageDirs: Iterable<string
     if (mod.hasGoSum) patterns.add(`${prefix}go.sum`);
     if (mod.hasVendor) patterns.add(`${prefix}vendor/**`);
   }
-  const byDir = packagesByDir(analysis);
+  const byDir = patternsByDir(analysis);
   for (const dir of packageDirs) {
-    const pkg = byDir.get(dir);
-    if (!pkg) continue;
-    const prefix = dirPrefix(dir);
-    patterns.add(`${prefix}*.go`);
-    for (const p of extensionPatterns(prefix, pkg.otherFiles)) patterns.add(p);
-    for (const raw of pkg.embedPatterns) {
-      const pattern = raw.replace(/^all:/, "");
-      patterns.add(`${prefix}${pattern}`);
-      // An embed pattern naming a directory embeds its tree.
-      patterns.add(`${prefix}${pattern}/**`);
-    }
+    for (const p of byDir.get(dir) ?? []) patterns.add(p);
   }
   for (const p of extra) patterns.add(p);
   return [...patterns].sort();
