@@ -104,6 +104,11 @@ export function sharedPackageGroups(plan: Plan, targets: readonly PlanTarget[]):
   return groups;
 }
 
+/** vendor/ of vendored modules: go builds from there (no module download ran for them). */
+function vendorTrees(plan: Plan): string[] {
+  return plan.modules.filter((m) => m.vendor).map((m) => (dirOf(m.dir) ? `${dirOf(m.dir)}/vendor/**` : "vendor/**"));
+}
+
 /** A progress name that stays readable for large repositories. */
 function describePackages(packages: string[]): string {
   return packages.length <= 4
@@ -125,6 +130,7 @@ export function compileSharedPackages(options: {
     copy(options.context, "/", "/", {
       includePatterns: [
         ...moduleFiles(plan),
+        ...vendorTrees(plan),
         ...group.packageDirs.map((d) => (d ? `${d}/*.go` : "*.go")),
         ...group.extraIncludes,
       ],

@@ -75,6 +75,23 @@ describe("shared packages", () => {
     expect(inputAt("[tool] go build ./cmd/tool (linux/amd64)", "/")).toBe("[modules] go mod download");
   });
 
+  it("gives a vendored module's compile of the shared packages its vendor tree", () => {
+    const base = fakeAnalysis();
+    const vendored = { ...base, modules: base.modules.map((m) => ({ ...m, hasVendor: true })) };
+    const plan = createPlan({ amd64: vendored }, DEFAULT_SETTINGS);
+    expect(plan.modules[0]!.vendor).toBe(true);
+    const { byName } = vertexes(convertPlan(plan, {}).zip!);
+    const slice = byName.get("[shared] select sources (linux/amd64)")!;
+    expect(slice.op.file.actions[0].copy.include_patterns).toEqual([
+      "go.mod",
+      "go.sum",
+      "vendor/**",
+      "internal/core/*.go",
+    ]);
+    // The compiles see it too, through their own include lists.
+    expect(plan.targets.find((t) => t.name === "cmd-api")!.include).toContain("vendor/**");
+  });
+
   it("adds no step for a single target", () => {
     const plan = planOf({ targets: ["cmd-api"] });
     expect(sharedPackageGroups(plan, plan.targets)).toEqual([]);
