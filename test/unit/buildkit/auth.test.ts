@@ -1,15 +1,15 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { DockerConfigAuth, hostnameOf } from "../../../src/buildkit/session/auth.js";
+import { tempDir } from "../support/temp-dir.js";
 
 let configDir: string;
 const writeConfig = (config: object) => writeFileSync(path.join(configDir, "config.json"), JSON.stringify(config));
 const basic = (user: string, pass: string) => Buffer.from(`${user}:${pass}`).toString("base64");
 
 beforeEach(() => {
-  configDir = mkdtempSync(path.join(os.tmpdir(), "rpk-auth-"));
+  configDir = tempDir("rpk-auth-");
 });
 
 describe("registry credentials from a docker config", () => {
@@ -50,7 +50,7 @@ describe("credential helpers", () => {
   let savedPath: string | undefined;
   beforeEach(() => {
     savedPath = process.env.PATH;
-    const bin = mkdtempSync(path.join(os.tmpdir(), "rpk-helpers-"));
+    const bin = tempDir("rpk-helpers-");
     // A real helper program speaking the docker-credential protocol: server URL on stdin, JSON on stdout.
     const helper = path.join(bin, "docker-credential-rpktest");
     writeFileSync(

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { commitOutput, discardOutput, stageOutput, streamsToFile } from "../../../src/buildkit/outputs.js";
+import { tempDir } from "../support/temp-dir.js";
 
-const work = () => mkdtempSync(path.join(os.tmpdir(), "rpk-outputs-"));
+const work = () => tempDir("rpk-outputs-");
 
 describe("staged outputs", () => {
   test("local exports stage in a hidden sibling directory and become the destination on success", async () => {

@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, statSync } from "node:fs";
-import os from "node:os";
+import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import { describe, expect, test } from "vitest";
 import { GO_MODE_DIR, GO_MODE_SYMLINK } from "../../../src/buildkit/session/filemode.js";
 import { decodePacket, encodePacket, encodeStatPacket, PacketType } from "../../../src/buildkit/session/packets.js";
 import { DirectoryReceiver } from "../../../src/buildkit/session/receive-dir.js";
+import { tempDir } from "../support/temp-dir.js";
 
 /** Stands in for the gRPC stream only: records what the receiver sends, lets the test play the daemon. */
 class DaemonSide extends EventEmitter {
@@ -40,7 +40,7 @@ const stat = (p: string, mode: number, extra: { size?: number; linkname?: string
   });
 
 function start() {
-  const dest = path.join(mkdtempSync(path.join(os.tmpdir(), "rpk-recv-")), "out");
+  const dest = path.join(tempDir("rpk-recv-"), "out");
   const daemon = new DaemonSide();
   const done = new DirectoryReceiver(daemon as unknown as grpc.ServerDuplexStream<Buffer, Buffer>, dest).run();
   return { dest, daemon, done };

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { SecretNotFound, SecretStore } from "../../../src/buildkit/session/secrets.js";
+import { tempDir } from "../support/temp-dir.js";
 
 test("secrets come from files, the given environment, or literal values", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "rpk-secrets-"));
+  const dir = tempDir("rpk-secrets-");
   writeFileSync(path.join(dir, "npmrc"), "//registry/:_authToken=abc\n");
   const store = new SecretStore(
     { npmrc: { file: path.join(dir, "npmrc") }, token: { env: "GH_TOKEN" }, literal: { value: "v" } },

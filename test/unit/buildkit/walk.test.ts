@@ -1,16 +1,6 @@
 import { execFileSync } from "node:child_process";
-import {
-  chmodSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  realpathSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { GO_MODE_DIR, GO_MODE_SYMLINK } from "../../../src/buildkit/session/filemode.js";
@@ -21,6 +11,7 @@ import {
   walkEntries,
   walkFiltered,
 } from "../../../src/buildkit/session/walk.js";
+import { tempDir } from "../support/temp-dir.js";
 
 async function walk(root: string, filter?: WalkFilter) {
   const out = [];
@@ -32,7 +23,7 @@ const paths = async (root: string, filter?: WalkFilter) => (await walk(root, fil
 
 let root: string;
 beforeAll(() => {
-  root = mkdtempSync(path.join(os.tmpdir(), "rpk-walk-"));
+  root = tempDir("rpk-walk-");
   for (const dir of ["a", "a/b", "src/pkg", "src/pkg/testdata", "node_modules/x", "Z"]) {
     mkdirSync(path.join(root, dir), { recursive: true });
   }
@@ -150,7 +141,7 @@ describe("walkFiltered", () => {
   });
 
   test("sockets are not transferred", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "rpk-walk-sock-"));
+    const dir = tempDir("rpk-walk-sock-");
     writeFileSync(path.join(dir, "file"), "x");
     const server = net.createServer().listen(path.join(dir, "sock"));
     await new Promise((resolve) => server.once("listening", resolve));
@@ -169,7 +160,7 @@ describe("walkFiltered", () => {
   });
 
   test("mtimes are exact to the nanosecond (no double in between)", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "rpk-walk-ns-"));
+    const dir = tempDir("rpk-walk-ns-");
     writeFileSync(path.join(dir, "f"), "x");
     // touch keeps all nine digits where the file system does (tmpfs, ext4, btrfs, xfs).
     execFileSync("touch", ["-m", "-d", "2024-02-29 12:34:56.987654321 UTC", path.join(dir, "f")]);
