@@ -4,7 +4,7 @@ import { cgoImageProblem } from "../plan/images.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
-import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
+import { buildCacheMount, compileEnv, credentialMounts, modCacheMount } from "./toolchain.js";
 
 /** `./services/orders/cmd` relative to module `./services/orders` → `./cmd`; the module root itself → `.` */
 export function packageArg(target: PlanTarget): string {
@@ -69,12 +69,6 @@ export function compileTarget(options: {
 }): State {
   const { target, plan, context, buildPlatform, zip } = options;
   checkCgo(target, buildPlatform);
-  const env = {
-    ...passthroughEnv(options.convert),
-    ...target.build.env,
-    GOOS: target.build.goos,
-    GOARCH: target.build.goarch,
-  };
   const args = zip
     ? [
         `${LAYOUT.tool}/rpk-zip`,
@@ -88,7 +82,7 @@ export function compileTarget(options: {
   const exec = options.root.run({
     args,
     cwd: `${LAYOUT.src}${target.module === "." ? "" : `/${target.module.slice(2)}`}`,
-    env,
+    env: compileEnv(target, options.convert),
     network: options.convert.network ?? "sandbox",
     mounts: [
       {

@@ -1,10 +1,10 @@
 import path from "node:path/posix";
-import { copy, type State, scratch } from "../llb/index.js";
+import type { State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
 import { goCompileFlags } from "./compile.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
-import { moduleFiles } from "./sources.js";
-import { buildCacheMount, credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
+import { contextSlice, moduleFiles } from "./sources.js";
+import { buildCacheMount, compileEnv, credentialMounts, modCacheMount } from "./toolchain.js";
 
 /**
  * Why this step exists: Go's build cache does not share work between concurrent `go` processes, so on an
@@ -126,21 +126,19 @@ export function compileSharedPackages(options: {
 }): State {
   const { group, plan, convert } = options;
   const first = group.targets[0]!;
-  const sources = scratch().file(
-    copy(options.context, "/", "/", {
-      includePatterns: [
+  const sources = contextSlice(
+    options.context,
+    {
+      include: [
         ...moduleFiles(plan),
         ...vendorTrees(plan),
         ...group.packageDirs.map((d) => (d ? `${d}/*.go` : "*.go")),
         ...group.extraIncludes,
       ],
-      excludePatterns: plan.context.exclude,
-      copyDirContents: true,
-      createDestPath: true,
-      allowWildcard: true,
-      allowEmptyWildcard: true,
-    }),
-    step(`[shared] select sources (${first.build.goos}/${first.build.goarch})`, convert),
+      exclude: plan.context.exclude,
+      name: `[shared] select sources (${first.build.goos}/${first.build.goarch})`,
+    },
+    convert,
   );
   const packages = group.packageDirs.map((d) => {
     const rel = path.relative(group.cwd || ".", d || ".");
@@ -150,7 +148,7 @@ export function compileSharedPackages(options: {
     .run({
       args: ["go", "build", ...goCompileFlags(first), ...packages],
       cwd: group.cwd ? `${LAYOUT.src}/${group.cwd}` : LAYOUT.src,
-      env: { ...passthroughEnv(convert), ...first.build.env, GOOS: first.build.goos, GOARCH: first.build.goarch },
+      env: compileEnv(first, convert),
       network: convert.network ?? "sandbox",
       mounts: [
         { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },

@@ -16,18 +16,34 @@ export function contextState(plan: Plan, options: ConvertOptions): State {
   });
 }
 
-/** The target's slice of the context: content-addressed, so it changes only when the target's own files do. */
-export function targetSourcesState(context: State, plan: Plan, target: PlanTarget, options: ConvertOptions): State {
+/**
+ * A slice of the context: just the files matching `include`, copied into scratch. Its content digest changes
+ * only when those files do, which is what keeps the steps that mount it cached across unrelated edits.
+ */
+export function contextSlice(
+  context: State,
+  slice: { include: string[]; exclude?: string[]; name: string },
+  options: ConvertOptions,
+): State {
   return scratch().file(
     copy(context, "/", "/", {
-      includePatterns: target.include,
-      excludePatterns: plan.context.exclude,
+      includePatterns: slice.include,
+      ...(slice.exclude ? { excludePatterns: slice.exclude } : {}),
       copyDirContents: true,
       createDestPath: true,
       allowWildcard: true,
       allowEmptyWildcard: true,
     }),
-    step(`[${target.name}] select sources`, options),
+    step(slice.name, options),
+  );
+}
+
+/** The target's slice of the context: content-addressed, so it changes only when the target's own files do. */
+export function targetSourcesState(context: State, plan: Plan, target: PlanTarget, options: ConvertOptions): State {
+  return contextSlice(
+    context,
+    { include: target.include, exclude: plan.context.exclude, name: `[${target.name}] select sources` },
+    options,
   );
 }
 
@@ -36,19 +52,11 @@ export function moduleFiles(plan: Plan): string[] {
   return [...(plan.workspace?.files ?? []), ...plan.modules.flatMap((m) => m.files)].sort();
 }
 
-/**
- * A state holding just the module files, copied out of the context. Its content digest changes only when
- * they do, which is what keeps `go mod download` cached across source edits.
- */
+/** Just the module files: what keeps `go mod download` cached across source edits. */
 export function moduleFilesState(context: State, plan: Plan, options: ConvertOptions): State {
-  return scratch().file(
-    copy(context, "/", "/", {
-      includePatterns: moduleFiles(plan),
-      copyDirContents: true,
-      createDestPath: true,
-      allowWildcard: true,
-      allowEmptyWildcard: true,
-    }),
-    step("[context] go.mod, go.sum and go.work files", options),
+  return contextSlice(
+    context,
+    { include: moduleFiles(plan), name: "[context] go.mod, go.sum and go.work files" },
+    options,
   );
 }

@@ -1,4 +1,5 @@
 import { type CacheMount, image, type Mount, type Platform, type State } from "../llb/index.js";
+import type { PlanTarget } from "../plan/schema.js";
 import type { ConvertOptions } from "./options.js";
 import { GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
 
@@ -23,6 +24,16 @@ export function passthroughEnv(options: ConvertOptions): Record<string, string> 
     if (value !== undefined && value !== "") env[key] = value;
   }
   return env;
+}
+
+/** The environment of a `go build` for a target: the passthrough variables, the plan's env, GOOS/GOARCH. */
+export function compileEnv(target: PlanTarget, options: ConvertOptions): Record<string, string> {
+  return {
+    ...passthroughEnv(options),
+    ...target.build.env,
+    GOOS: target.build.goos,
+    GOARCH: target.build.goarch,
+  };
 }
 
 export const modCacheMount: CacheMount = {
