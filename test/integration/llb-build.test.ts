@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { invokeBootstrap } from "../helpers/lambda.js";
 import { repoRoot } from "../unit/cli/run-cli.js";
+import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { buildctlBuild, expectedInvokes, rpkLlb, type Vertex } from "./support/rpk-llb.js";
 import { readZip } from "./support/zip.js";
 
@@ -78,11 +78,12 @@ describe.each(EXAMPLES)("rpk llb | buildctl build: %s", (example) => {
 
   it("each bootstrap answers its invoke under the Lambda emulator", async () => {
     for (const [name, { event, response }] of Object.entries(expectedInvokes(dir))) {
-      const bootstrap = join(scratch, `${example}-${name}-bootstrap`);
-      const entry = readZip(readFileSync(join(out, `${name}.zip`)))[0]!;
-      writeFileSync(bootstrap, entry.data);
-      chmodSync(bootstrap, 0o755);
-      const result = await invokeBootstrap({ env, bootstrap, event });
+      const { result } = await invokeZippedBootstrap({
+        env,
+        zip: join(out, `${name}.zip`),
+        bootstrap: join(scratch, `${example}-${name}-bootstrap`),
+        event,
+      });
       expect(result.functionError).toBeUndefined();
       expect(result.body).toEqual(response);
     }

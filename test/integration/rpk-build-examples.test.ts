@@ -1,13 +1,12 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { invokeBootstrap } from "../helpers/lambda.js";
 import { repoRoot } from "../unit/cli/run-cli.js";
+import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
 import { buildctlBuild, expectedInvokes, rpkLlb } from "./support/rpk-llb.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * Issue 5's first proof: `rpk build` (session + client-side build function over LLBBridge) produces the
@@ -76,12 +75,13 @@ describe.each(EXAMPLES)("rpk build: %s", (example) => {
     const invokes = Object.entries(expectedInvokes(dir));
     expect(invokes.length).toBeGreaterThan(0);
     for (const [name, { event, response }] of invokes) {
-      const entries = readZip(readFileSync(join(viaRpk, `${name}.zip`)));
+      const { entries, result } = await invokeZippedBootstrap({
+        env,
+        zip: join(viaRpk, `${name}.zip`),
+        bootstrap: join(scratch, `${example}-${name}-bootstrap`),
+        event,
+      });
       expect(entries.map((e) => e.name)).toEqual(["bootstrap"]);
-      const bootstrap = join(scratch, `${example}-${name}-bootstrap`);
-      writeFileSync(bootstrap, entries[0]!.data);
-      chmodSync(bootstrap, 0o755);
-      const result = await invokeBootstrap({ env, bootstrap, event });
       expect(result.functionError).toBeUndefined();
       expect(result.body).toEqual(response);
     }

@@ -1,15 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { invokeBootstrap } from "../helpers/lambda.js";
 import { copyExample } from "./support/go-projects.js";
+import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { vertexNamed } from "./support/progress.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * A vendored module builds from vendor/ alone: the monorepo example after `go mod vendor`, built with
@@ -44,12 +43,13 @@ it("each bootstrap answers its invoke under the Lambda emulator", async () => {
   const invokes = Object.entries(expectedInvokes(src));
   expect(invokes.length).toBeGreaterThan(0);
   for (const [name, { event, response }] of invokes) {
-    const entries = readZip(readFileSync(join(scratch, "out", `${name}.zip`)));
+    const { entries, result } = await invokeZippedBootstrap({
+      env,
+      zip: join(scratch, "out", `${name}.zip`),
+      bootstrap: join(scratch, `${name}-bootstrap`),
+      event,
+    });
     expect(entries.map((e) => [e.name, e.unixMode])).toEqual([["bootstrap", 0o100755]]);
-    const bootstrap = join(scratch, `${name}-bootstrap`);
-    writeFileSync(bootstrap, entries[0]!.data);
-    chmodSync(bootstrap, 0o755);
-    const result = await invokeBootstrap({ env, bootstrap, event });
     expect(result.functionError).toBeUndefined();
     expect(result.body).toEqual(response);
   }
