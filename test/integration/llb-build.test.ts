@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,7 +129,9 @@ describe("caching", () => {
       cpSync(join(repoRoot, "examples", "monorepo"), copy, { recursive: true });
       await buildExample(copy, join(scratch, "edit-1"));
       const worker = join(copy, "cmd/worker/main.go");
-      writeFileSync(worker, `${readFileSync(worker, "utf8")}\n// an edit that changes the binary\nvar _ = "edited"\n`);
+      // Unique per run: the daemon's cache outlives a test run, and an edit it has built before is a cache hit.
+      const edit = `edited-${randomBytes(4).toString("hex")}`;
+      writeFileSync(worker, `${readFileSync(worker, "utf8")}\n// an edit that changes the binary\nvar _ = "${edit}"\n`);
       const vertexes = await buildExample(copy, join(scratch, "edit-2"));
       const byName = (prefix: string): Vertex => {
         const found = vertexes.find((v) => v.name.startsWith(prefix));
