@@ -50,6 +50,8 @@ export function step(name: string, options: { noCache?: boolean }): { customName
 export const LAYOUT = {
   src: "/src",
   out: "/out",
+  /** Where the manifest step sees the artifacts it hashes. */
+  in: "/in",
   tmp: "/tmp",
   tool: "/rpk",
   gopath: "/go",

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { copy, type FileAction, mkfile, type State, scratch } from "../llb/index.js";
+import { merge, mkfile, type State, scratch } from "../llb/index.js";
 import type { PlanTarget } from "../plan/index.js";
 import { LAYOUT, step } from "./options.js";
 import { buildCacheMount } from "./toolchain.js";
@@ -34,7 +34,9 @@ export function zipTool(root: State, noCache = false): State {
 
 /**
  * The zip output directory: every Lambda's zip, every command's binary, and manifest.json (hashes computed
- * inside BuildKit, so the frontend writes the same manifest).
+ * inside BuildKit, so the frontend writes the same manifest). The artifacts are merged as they are, not
+ * copied, and the manifest step reads each one through a read-only single-file mount: after a one-file
+ * change the tail behind the compile is one small container and a merge, not a copy of every zip first.
  */
 export function zipOutput(options: {
   toolchain: State;
@@ -43,29 +45,27 @@ export function zipOutput(options: {
   noCache?: boolean;
 }): State {
   const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  // One FileOp with chained copies: a single vertex instead of one per artifact.
-  let actions: FileAction | undefined;
-  for (const artifact of sorted) {
-    const args = [
-      artifact.state,
-      `/${artifact.file}`,
-      `/${artifact.file}`,
-      artifact.target.kind === "command" ? { mode: 0o755 } : {},
-    ] as const;
-    actions = actions ? actions.copy(...args) : copy(...args);
-  }
-  const collected = actions ? scratch().file(actions, step("[output] collect artifacts", options)) : scratch();
   const entries = sorted.map((a) =>
     [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
   );
-  const exec = options.toolchain.run({
-    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, ...entries],
+  const manifest = options.toolchain.run({
+    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, LAYOUT.in, ...entries],
     network: "none",
     mounts: [
       { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
-      { type: "bind", dest: LAYOUT.out, from: collected },
+      { type: "bind", dest: LAYOUT.out, from: scratch() },
+      ...sorted.map((a) => ({
+        type: "bind" as const,
+        dest: `${LAYOUT.in}/${a.file}`,
+        from: a.state,
+        selector: `/${a.file}`,
+        readonly: true,
+      })),
     ],
     ...step("[output] manifest.json", options),
   });
-  return exec.getMount(LAYOUT.out);
+  return merge(
+    [...sorted.map((a) => a.state), manifest.getMount(LAYOUT.out)],
+    step("[output] zips + manifest.json", options),
+  );
 }

@@ -5,7 +5,7 @@
 // costs one container instead of two.
 //
 //	rpk-zip zip OUT.zip NAME=PATH[:MODE] ... [-- COMMAND ARG...]
-//	rpk-zip manifest OUT.json KIND:NAME:ARCH:RUNTIME:FILE ...   (FILE relative to OUT.json's dir)
+//	rpk-zip manifest OUT.json IN_DIR KIND:NAME:ARCH:RUNTIME:FILE ...   (FILE read from IN_DIR)
 package main
 
 import (
@@ -135,8 +135,7 @@ type manifest struct {
 	Targets []manifestTarget `json:"targets"`
 }
 
-func writeManifest(out string, specs []string) {
-	dir := filepath.Dir(out)
+func writeManifest(out, dir string, specs []string) {
 	m := manifest{Version: 1, Targets: []manifestTarget{}}
 	for _, spec := range specs {
 		parts := strings.SplitN(spec, ":", 5)
@@ -177,7 +176,7 @@ func runFirst(args []string) {
 
 func main() {
 	if len(os.Args) < 4 {
-		fail("usage: rpk-zip zip OUT.zip NAME=PATH[:MODE]... [-- COMMAND ARG...] | rpk-zip manifest OUT.json KIND:NAME:ARCH:RUNTIME:FILE...")
+		fail("usage: rpk-zip zip OUT.zip NAME=PATH[:MODE]... [-- COMMAND ARG...] | rpk-zip manifest OUT.json IN_DIR KIND:NAME:ARCH:RUNTIME:FILE...")
 	}
 	switch os.Args[1] {
 	case "zip":
@@ -198,7 +197,7 @@ func main() {
 		}
 		writeZip(os.Args[2], entries)
 	case "manifest":
-		writeManifest(os.Args[2], os.Args[3:])
+		writeManifest(os.Args[2], os.Args[3], os.Args[4:])
 	default:
 		fail("unknown mode %q", os.Args[1])
 	}

@@ -114,9 +114,27 @@ describe("convertPlan (zip)", () => {
     const manifest = get(ops, "[output] manifest.json");
     expect(manifest.op.exec.network).toBe("NONE"); // hashing needs no network
     expect(manifest.op.exec.meta.args.slice(3)).toEqual([
+      "/in",
       "lambda:cmd-api:x86_64:provided.al2023:cmd-api.zip",
       "command:tool:x86_64::tool",
     ]);
+  });
+
+  it("merges the artifacts and the manifest as they are, each artifact mounted read-only for hashing", () => {
+    const manifest = get(ops, "[output] manifest.json");
+    const inputs = manifest.op.exec.mounts.filter((m: AnyOp) => m.dest.startsWith("/in/"));
+    expect(inputs.map((m: AnyOp) => [m.dest, m.selector, m.readonly])).toEqual([
+      ["/in/cmd-api.zip", "/cmd-api.zip", true],
+      ["/in/tool", "/tool", true],
+    ]);
+    const zip = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64) → cmd-api.zip");
+    const tool = get(ops, "[tool] go build ./cmd/tool (linux/amd64)");
+    const mountedFrom = inputs.map((m: AnyOp) => manifest.op.inputs[Number(m.input)].digest);
+    expect(mountedFrom).toEqual([zip.digest, tool.digest]);
+    // The output is the last op: a merge of both artifacts and the manifest step's /out, nothing copied.
+    const output = get(ops, "[output] zips + manifest.json");
+    expect(output.op.merge.inputs).toHaveLength(3);
+    expect(output.op.inputs.map((i: AnyOp) => i.digest)).toEqual([zip.digest, tool.digest, manifest.digest]);
   });
 
   it("is byte-identical every time and marks every op ignoreCache under noCache", () => {
