@@ -21,9 +21,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // 1980-01-01 00:00:00, the earliest time a zip can hold; a fixed value keeps zips byte-identical.
@@ -56,7 +58,47 @@ func parseEntry(arg string) entry {
 	return e
 }
 
+// deflateChunk is the size of the pieces deflate compresses in parallel. Fixed, so the bytes do not depend
+// on the number of cores.
+const deflateChunk = 1 << 20
+
+// deflate compresses data as one raw deflate stream, in fixed-size chunks on all cores, as pigz does: each
+// chunk starts a fresh compressor and ends with a sync flush (the last one with the final block), so the
+// concatenation is a valid stream. A chunk cannot refer back into the previous one, which costs about 0.1%
+// in size on a Go binary; compressing a 6 MB bootstrap takes half the time on two cores.
 func deflate(data []byte) []byte {
+	chunks := (len(data) + deflateChunk - 1) / deflateChunk
+	if chunks == 0 {
+		chunks = 1
+	}
+	parts := make([][]byte, chunks)
+	eachOnAllCores(chunks, func(i int) {
+		start, end := i*deflateChunk, (i+1)*deflateChunk
+		if end > len(data) {
+			end = len(data)
+		}
+		parts[i] = deflatePart(data[start:end], i == chunks-1)
+	})
+	return bytes.Join(parts, nil)
+}
+
+// eachOnAllCores calls fn(0) … fn(n-1), at most GOMAXPROCS at a time, and returns when all have returned.
+func eachOnAllCores(n int, fn func(i int)) {
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			fn(i)
+		}(i)
+	}
+	wg.Wait()
+}
+
+func deflatePart(chunk []byte, last bool) []byte {
 	var buf bytes.Buffer
 	// The default level, as Go's archive/zip and Terraform's archive_file use: 3.5x faster than
 	// BestCompression on a Go binary for 0.3% more bytes.
@@ -64,10 +106,15 @@ func deflate(data []byte) []byte {
 	if err != nil {
 		fail("%v", err)
 	}
-	if _, err := fw.Write(data); err != nil {
+	if _, err := fw.Write(chunk); err != nil {
 		fail("%v", err)
 	}
-	if err := fw.Close(); err != nil {
+	if last {
+		err = fw.Close()
+	} else {
+		err = fw.Flush()
+	}
+	if err != nil {
 		fail("%v", err)
 	}
 	return buf.Bytes()
@@ -136,24 +183,24 @@ type manifest struct {
 }
 
 func writeManifest(out, dir string, specs []string) {
-	m := manifest{Version: 1, Targets: []manifestTarget{}}
-	for _, spec := range specs {
+	m := manifest{Version: 1, Targets: make([]manifestTarget, len(specs))}
+	for i, spec := range specs {
 		parts := strings.SplitN(spec, ":", 5)
 		if len(parts) != 5 {
 			fail("manifest entry %q: want KIND:NAME:ARCH:RUNTIME:FILE", spec)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, parts[4]))
+		m.Targets[i] = manifestTarget{Name: parts[1], Kind: parts[0], File: parts[4], Arch: parts[2], Runtime: parts[3]}
+	}
+	eachOnAllCores(len(specs), func(i int) {
+		t := &m.Targets[i]
+		data, err := os.ReadFile(filepath.Join(dir, t.File))
 		if err != nil {
 			fail("%v", err)
 		}
 		sum := sha256.Sum256(data)
-		m.Targets = append(m.Targets, manifestTarget{
-			Name: parts[1], Kind: parts[0], File: parts[4], Arch: parts[2], Runtime: parts[3],
-			SHA256:         hex.EncodeToString(sum[:]),
-			SourceCodeHash: base64.StdEncoding.EncodeToString(sum[:]),
-			Size:           int64(len(data)),
-		})
-	}
+		t.SHA256, t.SourceCodeHash = hex.EncodeToString(sum[:]), base64.StdEncoding.EncodeToString(sum[:])
+		t.Size = int64(len(data))
+	})
 	sort.Slice(m.Targets, func(i, j int) bool { return m.Targets[i].Name < m.Targets[j].Name })
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
