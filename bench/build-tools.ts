@@ -87,8 +87,9 @@ export const TOOLS: BuildTool[] = [
 export const llbFileOf = (c: ToolContext) => path.join(path.dirname(c.repo), "rpk-definition.llb");
 
 /**
- * rpk's LLB without rpk's process in the timed path (opt-in, BENCH_EXTRA=llbfile): the Definition is written
- * once (inside the first run) and handed to buildctl from a file afterwards. It stays valid across edits —
+ * rpk's LLB without rpk's process in the timed path (on by default; BENCH_EXTRA sets the extra rows): the
+ * Definition is written once (inside the first run) and handed to buildctl from a file afterwards. It stays
+ * valid across edits —
  * the LLB names files by include pattern, the daemon reads their content — so this row is the LLB against
  * the Dockerfile, daemon-side, while `rpk llb | buildctl` adds rpk's start-up.
  */
