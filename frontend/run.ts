@@ -6,9 +6,9 @@
 import { type BuildPlanOptions, buildPlan } from "../src/build/index.js";
 import type { BuildResult, LLBBridge } from "../src/gateway/index.js";
 import { GOARCH_OF, type LambdaArchName, parsePlan } from "../src/plan/index.js";
+import { retargetPlan } from "../src/plan/retarget.js";
 import { type FrontendRequest, platformIdOf } from "./options.js";
 import type { PlanText } from "./plan-source.js";
-import { retargetPlan } from "../src/plan/retarget.js";
 
 export interface RunFrontendOptions {
   /** Progress notes; the frontend sends them to stderr (buildkitd's log), never stdout. */

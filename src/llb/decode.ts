@@ -3,9 +3,9 @@
  * Decoding is not digest-sensitive, so protobufjs is fine here; encoding uses encode.ts.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import type protobuf from "protobufjs";
 import { digestOf } from "./vertex.js";
 

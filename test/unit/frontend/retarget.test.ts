@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { retargetPlan } from "../../../src/plan/retarget.js";
 import { mergeSettings, planDirectory } from "../../../src/plan/index.js";
+import { retargetPlan } from "../../../src/plan/retarget.js";
 import { repoRoot } from "../cli/run-cli.js";
 
 const plan = async (example: string, flags: Parameters<typeof mergeSettings>[1]) =>
