@@ -118,6 +118,18 @@ const delimitedSize = (length: number) => 1 + varint32Size(length) + length;
 
 const isZero = (bits: Int64Bits) => bits.lo === 0 && bits.hi === 0;
 
+/** Size of an optional int64 field (proto3: absent when zero). */
+function int64FieldSize(bits: Int64Bits): number {
+  return isZero(bits) ? 0 : 1 + varint64Size(bits);
+}
+
+/** Writes an optional int64 field: its one-byte tag and varint, or nothing when zero. */
+function writeInt64Field(buf: Buffer, pos: number, tag: number, bits: Int64Bits): number {
+  if (isZero(bits)) return pos;
+  buf[pos++] = tag;
+  return writeVarint64(buf, pos, bits);
+}
+
 export function encodeStatPacket(stat: WireStat | undefined): Buffer {
   // Go (and protobufjs) encode `Packet{type: STAT}` without a stat as zero bytes.
   if (!stat) return Buffer.alloc(0);
@@ -132,11 +144,9 @@ export function encodeStatPacket(stat: WireStat | undefined): Buffer {
   let statSize = 0;
   if (pathBytes > 0) statSize += delimitedSize(pathBytes);
   if (mode !== 0) statSize += 1 + varint32Size(mode);
-  if (!isZero(size)) statSize += 1 + varint64Size(size);
-  if (!isZero(modTime)) statSize += 1 + varint64Size(modTime);
+  statSize += int64FieldSize(size) + int64FieldSize(modTime);
   if (linkBytes > 0) statSize += delimitedSize(linkBytes);
-  if (!isZero(devmajor)) statSize += 1 + varint64Size(devmajor);
-  if (!isZero(devminor)) statSize += 1 + varint64Size(devminor);
+  statSize += int64FieldSize(devmajor) + int64FieldSize(devminor);
 
   // type STAT is 0 and therefore not written; the (possibly empty) stat message always is.
   const buf = Buffer.allocUnsafe(delimitedSize(statSize));
@@ -152,27 +162,15 @@ export function encodeStatPacket(stat: WireStat | undefined): Buffer {
     buf[pos++] = TAG_STAT_MODE;
     pos = writeVarint32(buf, pos, mode);
   }
-  if (!isZero(size)) {
-    buf[pos++] = TAG_STAT_SIZE;
-    pos = writeVarint64(buf, pos, size);
-  }
-  if (!isZero(modTime)) {
-    buf[pos++] = TAG_STAT_MODTIME;
-    pos = writeVarint64(buf, pos, modTime);
-  }
+  pos = writeInt64Field(buf, pos, TAG_STAT_SIZE, size);
+  pos = writeInt64Field(buf, pos, TAG_STAT_MODTIME, modTime);
   if (linkBytes > 0) {
     buf[pos++] = TAG_STAT_LINKNAME;
     pos = writeVarint32(buf, pos, linkBytes);
     pos += buf.write(stat.linkname, pos, linkBytes, "utf8");
   }
-  if (!isZero(devmajor)) {
-    buf[pos++] = TAG_STAT_DEVMAJOR;
-    pos = writeVarint64(buf, pos, devmajor);
-  }
-  if (!isZero(devminor)) {
-    buf[pos++] = TAG_STAT_DEVMINOR;
-    pos = writeVarint64(buf, pos, devminor);
-  }
+  pos = writeInt64Field(buf, pos, TAG_STAT_DEVMAJOR, devmajor);
+  pos = writeInt64Field(buf, pos, TAG_STAT_DEVMINOR, devminor);
   if (pos !== buf.length) throw new Error(`internal error: STAT packet size ${pos} != ${buf.length}`);
   return buf;
 }
