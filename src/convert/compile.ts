@@ -54,8 +54,8 @@ function checkCgo(target: PlanTarget, buildPlatform: Platform): void {
 /**
  * One `go build` per target: cross-compiled on the build platform, sources bind-mounted read-only, module and
  * build caches as cache mounts, a tmpfs /tmp for go's work files. Targets share nothing writable, so BuildKit
- * runs them in parallel. With `zip`, rpk-zip runs the compile and zips the binary in the same container.
- * Returns the state holding the binary at `/<output>`, or the zip at `/<zip.file>`.
+ * runs them in parallel. With `artifact`, rpk-zip runs the compile in the same container, zips the binary
+ * as `bootstrap` (a Lambda) or keeps it (a command), and records the artifact's digest for the manifest.
  */
 export function compileTarget(options: {
   target: PlanTarget;
@@ -65,20 +65,11 @@ export function compileTarget(options: {
   context: State;
   buildPlatform: Platform;
   convert: ConvertOptions;
-  zip?: { tool: State; file: string };
-}): State {
-  const { target, plan, context, buildPlatform, zip } = options;
+  artifact?: ArtifactPackaging;
+}): CompiledTarget {
+  const { target, plan, context, buildPlatform, artifact } = options;
   checkCgo(target, buildPlatform);
-  const args = zip
-    ? [
-        `${LAYOUT.tool}/rpk-zip`,
-        "zip",
-        `${LAYOUT.out}/${zip.file}`,
-        `bootstrap=${LAYOUT.tmp}/${target.output}:755`,
-        "--",
-        ...goBuildArgs(target, LAYOUT.tmp),
-      ]
-    : goBuildArgs(target);
+  const args = artifact ? packagingArgs(target, artifact) : goBuildArgs(target);
   const exec = options.root.run({
     args,
     cwd: `${LAYOUT.src}${target.module === "." ? "" : `/${target.module.slice(2)}`}`,
@@ -93,15 +84,62 @@ export function compileTarget(options: {
       },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
       { type: "tmpfs", dest: LAYOUT.tmp },
-      ...(zip ? [{ type: "bind" as const, dest: LAYOUT.tool, from: zip.tool, readonly: true }] : []),
+      ...(artifact
+        ? [
+            { type: "bind" as const, dest: LAYOUT.tool, from: artifact.tool, readonly: true },
+            { type: "bind" as const, dest: LAYOUT.digest, from: scratch() },
+          ]
+        : []),
       modCacheMount,
       buildCacheMount,
       ...credentialMounts(options.convert),
     ],
     ...step(
-      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${zip ? ` → ${zip.file}` : ""}`,
+      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${artifact?.zip ? ` → ${artifact.file}` : ""}`,
       options.convert,
     ),
   });
-  return exec.getMount(LAYOUT.out);
+  return {
+    output: exec.getMount(LAYOUT.out),
+    ...(artifact ? { digest: exec.getMount(LAYOUT.digest) } : {}),
+  };
+}
+
+/** What the zip output does with a compiled binary; `file` is its name in the output directory. */
+export interface ArtifactPackaging {
+  /** The state holding the rpk-zip binary. */
+  tool: State;
+  file: string;
+  /** Zip the binary as `bootstrap` (a Lambda), or keep it as it is (a command). */
+  zip: boolean;
+}
+
+export interface CompiledTarget {
+  /** The binary at `/<output>`, or with packaging the artifact at `/<file>`. */
+  output: State;
+  /** With packaging: the artifact's digest record at `/<file>.sha256` (see digestRecord). */
+  digest?: State;
+}
+
+/** The name of an artifact's digest record, in the compile's digest mount and the manifest step's input. */
+export function digestRecord(file: string): string {
+  return `${file}.sha256`;
+}
+
+/** rpk-zip runs the compile, then writes the artifact and its digest record. */
+function packagingArgs(target: PlanTarget, artifact: ArtifactPackaging): string[] {
+  const rpkZip = `${LAYOUT.tool}/rpk-zip`;
+  const digest = `${LAYOUT.digest}/${digestRecord(artifact.file)}`;
+  if (!artifact.zip) {
+    return [rpkZip, "digest", digest, `${LAYOUT.out}/${artifact.file}`, "--", ...goBuildArgs(target)];
+  }
+  return [
+    rpkZip,
+    "zip",
+    `${LAYOUT.out}/${artifact.file}`,
+    digest,
+    `bootstrap=${LAYOUT.tmp}/${target.output}:755`,
+    "--",
+    ...goBuildArgs(target, LAYOUT.tmp),
+  ];
 }

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
 import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
-import { compileTarget } from "./compile.js";
+import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";
 import { lambdaImage, lambdaImageConfig } from "./image.js";
 import type { ConvertOptions } from "./options.js";
@@ -74,7 +74,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
       toolRoot = shared;
     }
   }
-  const compile = (target: PlanTarget, zip?: { tool: State; file: string }): State =>
+  const compile = (target: PlanTarget, artifact?: ArtifactPackaging): CompiledTarget =>
     compileTarget({
       target,
       plan,
@@ -82,7 +82,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
       context,
       buildPlatform,
       convert: options,
-      ...(zip ? { zip } : {}),
+      ...(artifact ? { artifact } : {}),
     });
 
   if (plan.artifact === "image") {
@@ -97,7 +97,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
       const baseConfig = options.baseImageConfig?.(target.runtime, platform);
       const state = lambdaImage({
         target,
-        binary: compile(target),
+        binary: compile(target).output,
         platform,
         noCache: options.noCache ?? false,
         ...(baseConfig ? { baseConfig } : {}),
@@ -115,9 +115,10 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   const noCache = options.noCache ?? false;
   const tool = zipTool(toolRoot, noCache);
   const artifacts = targets.map((target) => {
-    if (target.kind === "command") return { target, state: compile(target), file: target.output };
-    const file = `${target.name}.zip`;
-    return { target, state: compile(target, { tool, file }), file };
+    const zip = target.kind === "lambda";
+    const file = zip ? `${target.name}.zip` : target.output;
+    const { output, digest } = compile(target, { tool, file, zip });
+    return { target, file, state: output, digest: digest! };
   });
   return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts, noCache }), images: [] };
 }

@@ -50,8 +50,8 @@ export function step(name: string, options: { noCache?: boolean }): { customName
 export const LAYOUT = {
   src: "/src",
   out: "/out",
-  /** Where the manifest step sees the artifacts it hashes. */
-  in: "/in",
+  /** Where compiles write each artifact's digest record, and where the manifest step reads them. */
+  digest: "/digest",
   tmp: "/tmp",
   tool: "/rpk",
   gopath: "/go",

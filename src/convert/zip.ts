@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { merge, mkfile, type State, scratch } from "../llb/index.js";
 import type { PlanTarget } from "../plan/index.js";
+import { digestRecord } from "./compile.js";
 import { LAYOUT, step } from "./options.js";
 import { buildCacheMount } from "./toolchain.js";
 
@@ -35,13 +36,15 @@ export function zipTool(root: State, noCache = false): State {
 /**
  * The zip output directory: every Lambda's zip, every command's binary, and manifest.json (hashes computed
  * inside BuildKit, so the frontend writes the same manifest). The artifacts are merged as they are, not
- * copied, and the manifest step reads each one through a read-only single-file mount: after a one-file
- * change the tail behind the compile is one small container and a merge, not a copy of every zip first.
+ * copied. The manifest step reads each artifact's digest record (written by its compile) through a
+ * read-only single-file mount, never the artifacts: after a one-file change the tail behind the compile is
+ * one small container and a merge, with nothing read or hashed twice.
  */
 export function zipOutput(options: {
   toolchain: State;
   tool: State;
-  artifacts: { target: PlanTarget; state: State; file: string }[];
+  /** `state` holds the artifact at `/<file>`, `digest` its record at `/<file>.sha256`. */
+  artifacts: { target: PlanTarget; state: State; digest: State; file: string }[];
   noCache?: boolean;
 }): State {
   const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -49,16 +52,16 @@ export function zipOutput(options: {
     [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
   );
   const manifest = options.toolchain.run({
-    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, LAYOUT.in, ...entries],
+    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, LAYOUT.digest, ...entries],
     network: "none",
     mounts: [
       { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
       ...sorted.map((a) => ({
         type: "bind" as const,
-        dest: `${LAYOUT.in}/${a.file}`,
-        from: a.state,
-        selector: `/${a.file}`,
+        dest: `${LAYOUT.digest}/${digestRecord(a.file)}`,
+        from: a.digest,
+        selector: `/${digestRecord(a.file)}`,
         readonly: true,
       })),
     ],

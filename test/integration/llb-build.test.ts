@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,7 +94,17 @@ describe("commands next to Lambdas", () => {
   it("the monorepo's plain command is built as an executable and listed in the manifest", async () => {
     const out = join(scratch, "out-monorepo");
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
-    expect(manifest.targets.find((t) => t.name === "migrate")).toMatchObject({ kind: "command", file: "migrate" });
+    const binary = readFileSync(join(out, "migrate"));
+    const sha = createHash("sha256").update(binary).digest();
+    expect(manifest.targets.find((t) => t.name === "migrate")).toMatchObject({
+      kind: "command",
+      file: "migrate",
+      sha256: sha.toString("hex"),
+      sourceCodeHash: sha.toString("base64"),
+      size: binary.length,
+    });
+    // The digest records the manifest was written from stay inside the build.
+    expect(readdirSync(out).sort()).toEqual([...manifest.targets.map((t) => t.file), "manifest.json"].sort());
     const { execFileSync } = await import("node:child_process");
     expect(execFileSync(join(out, "migrate"), ["--dry-run"], { encoding: "utf8" })).toBe("would migrate to 7\n");
   });

@@ -2,10 +2,12 @@
 // produce the same bytes. It is compiled in the plan's golang image; its output depends only on its inputs:
 // entries sorted by name, DOS epoch timestamps, Unix modes, no extra fields, no data descriptors.
 // With "-- COMMAND", it first runs the command (the compile) and zips what it wrote, so a changed Lambda
-// costs one container instead of two.
+// costs one container instead of two. Each artifact's digest (sha256 and size) is recorded next to it while
+// its bytes are still in memory, so the manifest step reads ten small records, not every zip again.
 //
-//	rpk-zip zip OUT.zip NAME=PATH[:MODE] ... [-- COMMAND ARG...]
-//	rpk-zip manifest OUT.json IN_DIR KIND:NAME:ARCH:RUNTIME:FILE ...   (FILE read from IN_DIR)
+//	rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE] ... [-- COMMAND ARG...]
+//	rpk-zip digest DIGEST FILE [-- COMMAND ARG...]
+//	rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE ...   (reads DIGEST_DIR/FILE.sha256)
 package main
 
 import (
@@ -120,7 +122,7 @@ func deflatePart(chunk []byte, last bool) []byte {
 	return buf.Bytes()
 }
 
-func writeZip(out string, entries []entry) {
+func writeZip(out, digest string, entries []entry) {
 	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -155,6 +157,28 @@ func writeZip(out string, entries []entry) {
 		fail("%v", err)
 	}
 	writeFile(out, buf.Bytes())
+	writeDigest(digest, buf.Bytes())
+}
+
+// writeDigest records data's sha256 (hex) and size as one line, "HEX SIZE\n", for the manifest step.
+func writeDigest(path string, data []byte) {
+	sum := sha256.Sum256(data)
+	writeFile(path, []byte(fmt.Sprintf("%s %d\n", hex.EncodeToString(sum[:]), len(data))))
+}
+
+// readDigest parses a record written by writeDigest.
+func readDigest(path string) (sum []byte, size int64) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	hexSum, sizeText, ok := strings.Cut(strings.TrimSuffix(string(data), "\n"), " ")
+	sum, hexErr := hex.DecodeString(hexSum)
+	size, sizeErr := strconv.ParseInt(sizeText, 10, 64)
+	if !ok || hexErr != nil || len(sum) != sha256.Size || sizeErr != nil {
+		fail("%s: not a digest record (want \"SHA256HEX SIZE\")", path)
+	}
+	return sum, size
 }
 
 func writeFile(path string, data []byte) {
@@ -191,16 +215,11 @@ func writeManifest(out, dir string, specs []string) {
 		}
 		m.Targets[i] = manifestTarget{Name: parts[1], Kind: parts[0], File: parts[4], Arch: parts[2], Runtime: parts[3]}
 	}
-	eachOnAllCores(len(specs), func(i int) {
+	for i := range m.Targets {
 		t := &m.Targets[i]
-		data, err := os.ReadFile(filepath.Join(dir, t.File))
-		if err != nil {
-			fail("%v", err)
-		}
-		sum := sha256.Sum256(data)
-		t.SHA256, t.SourceCodeHash = hex.EncodeToString(sum[:]), base64.StdEncoding.EncodeToString(sum[:])
-		t.Size = int64(len(data))
-	})
+		sum, size := readDigest(filepath.Join(dir, t.File+".sha256"))
+		t.SHA256, t.SourceCodeHash, t.Size = hex.EncodeToString(sum), base64.StdEncoding.EncodeToString(sum), size
+	}
 	sort.Slice(m.Targets, func(i, j int) bool { return m.Targets[i].Name < m.Targets[j].Name })
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -221,28 +240,44 @@ func runFirst(args []string) {
 	}
 }
 
+// runCommandAfterDashes runs the command after "--", if any, and returns the arguments before it.
+func runCommandAfterDashes(args []string) []string {
+	for i, arg := range args {
+		if arg == "--" {
+			if i+1 == len(args) {
+				fail("nothing to run after --")
+			}
+			runFirst(args[i+1:])
+			return args[:i]
+		}
+	}
+	return args
+}
+
+const usage = "usage: rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE]... [-- COMMAND ARG...] | " +
+	"rpk-zip digest DIGEST FILE [-- COMMAND ARG...] | rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE..."
+
 func main() {
 	if len(os.Args) < 4 {
-		fail("usage: rpk-zip zip OUT.zip NAME=PATH[:MODE]... [-- COMMAND ARG...] | rpk-zip manifest OUT.json IN_DIR KIND:NAME:ARCH:RUNTIME:FILE...")
+		fail(usage)
 	}
 	switch os.Args[1] {
 	case "zip":
-		specs := os.Args[3:]
-		for i, arg := range specs {
-			if arg == "--" {
-				if i+1 == len(specs) {
-					fail("nothing to run after --")
-				}
-				runFirst(specs[i+1:])
-				specs = specs[:i]
-				break
-			}
-		}
+		specs := runCommandAfterDashes(os.Args[4:])
 		var entries []entry
 		for _, arg := range specs {
 			entries = append(entries, parseEntry(arg))
 		}
-		writeZip(os.Args[2], entries)
+		writeZip(os.Args[2], os.Args[3], entries)
+	case "digest":
+		if len(runCommandAfterDashes(os.Args[3:])) != 1 {
+			fail(usage)
+		}
+		data, err := os.ReadFile(os.Args[3])
+		if err != nil {
+			fail("%v", err)
+		}
+		writeDigest(os.Args[2], data)
 	case "manifest":
 		writeManifest(os.Args[2], os.Args[3], os.Args[4:])
 	default:

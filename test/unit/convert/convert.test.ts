@@ -62,6 +62,11 @@ describe("convertPlan (zip)", () => {
     const compile = get(ops, "[tool] go build ./cmd/tool (linux/amd64)");
     const meta = compile.op.exec.meta;
     expect(meta.args).toEqual([
+      "/rpk/rpk-zip",
+      "digest",
+      "/digest/tool.sha256",
+      "/out/tool",
+      "--",
       "go",
       "build",
       "-trimpath",
@@ -96,6 +101,7 @@ describe("convertPlan (zip)", () => {
       "/rpk/rpk-zip",
       "zip",
       "/out/cmd-api.zip",
+      "/digest/cmd-api.zip.sha256",
       "bootstrap=/tmp/bootstrap:755",
       "--",
       "go",
@@ -112,29 +118,40 @@ describe("convertPlan (zip)", () => {
     expect(tool.readonly).toBe(true);
     expect(compile.op.inputs[Number(tool.input)].digest).toBe(get(ops, "[output] build rpk-zip").digest);
     const manifest = get(ops, "[output] manifest.json");
-    expect(manifest.op.exec.network).toBe("NONE"); // hashing needs no network
+    expect(manifest.op.exec.network).toBe("NONE"); // reading digest records needs no network
     expect(manifest.op.exec.meta.args.slice(3)).toEqual([
-      "/in",
+      "/digest",
       "lambda:cmd-api:x86_64:provided.al2023:cmd-api.zip",
       "command:tool:x86_64::tool",
     ]);
   });
 
-  it("merges the artifacts and the manifest as they are, each artifact mounted read-only for hashing", () => {
+  it("merges the artifacts and the manifest as they are; the manifest reads each compile's digest record", () => {
     const manifest = get(ops, "[output] manifest.json");
-    const inputs = manifest.op.exec.mounts.filter((m: AnyOp) => m.dest.startsWith("/in/"));
+    const inputs = manifest.op.exec.mounts.filter((m: AnyOp) => m.dest.startsWith("/digest/"));
     expect(inputs.map((m: AnyOp) => [m.dest, m.selector, m.readonly])).toEqual([
-      ["/in/cmd-api.zip", "/cmd-api.zip", true],
-      ["/in/tool", "/tool", true],
+      ["/digest/cmd-api.zip.sha256", "/cmd-api.zip.sha256", true],
+      ["/digest/tool.sha256", "/tool.sha256", true],
     ]);
     const zip = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64) → cmd-api.zip");
     const tool = get(ops, "[tool] go build ./cmd/tool (linux/amd64)");
-    const mountedFrom = inputs.map((m: AnyOp) => manifest.op.inputs[Number(m.input)].digest);
-    expect(mountedFrom).toEqual([zip.digest, tool.digest]);
-    // The output is the last op: a merge of both artifacts and the manifest step's /out, nothing copied.
+    // Each record is the compile's /digest output, not its /out (the artifact).
+    const outputOf = (compile: typeof zip, dest: string) =>
+      Number(compile.op.exec.mounts.find((m: AnyOp) => m.dest === dest).output ?? 0);
+    expect(outputOf(zip, "/digest")).not.toBe(outputOf(zip, "/out"));
+    const mountedFrom = inputs.map((m: AnyOp) => manifest.op.inputs[Number(m.input)]);
+    expect(mountedFrom.map((i: AnyOp) => [i.digest, Number(i.index ?? 0)])).toEqual([
+      [zip.digest, outputOf(zip, "/digest")],
+      [tool.digest, outputOf(tool, "/digest")],
+    ]);
+    // The output is the last op: a merge of both artifacts (each compile's /out) and the manifest step's /out.
     const output = get(ops, "[output] zips + manifest.json");
     expect(output.op.merge.inputs).toHaveLength(3);
-    expect(output.op.inputs.map((i: AnyOp) => i.digest)).toEqual([zip.digest, tool.digest, manifest.digest]);
+    expect(output.op.inputs.map((i: AnyOp) => [i.digest, Number(i.index ?? 0)])).toEqual([
+      [zip.digest, outputOf(zip, "/out")],
+      [tool.digest, outputOf(tool, "/out")],
+      [manifest.digest, outputOf(manifest, "/out")],
+    ]);
   });
 
   it("is byte-identical every time and marks every op ignoreCache under noCache", () => {

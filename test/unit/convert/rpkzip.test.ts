@@ -42,10 +42,19 @@ describe("rpk-zip zip", () => {
   it("deflates a multi-chunk binary into one valid entry, byte-identical whatever the core count", () => {
     const binary = sampleBinary();
     writeFileSync(path.join(dir, "bootstrap"), binary);
-    rpkZip(["zip", path.join(dir, "one.zip"), `bootstrap=${path.join(dir, "bootstrap")}:755`], "1");
-    rpkZip(["zip", path.join(dir, "four.zip"), `bootstrap=${path.join(dir, "bootstrap")}:755`], "4");
+    const zipWith = (name: string, gomaxprocs: string) =>
+      rpkZip(
+        ["zip", path.join(dir, name), path.join(dir, `${name}.sha256`), `bootstrap=${path.join(dir, "bootstrap")}:755`],
+        gomaxprocs,
+      );
+    zipWith("one.zip", "1");
+    zipWith("four.zip", "4");
     const one = readFileSync(path.join(dir, "one.zip"));
     expect(readFileSync(path.join(dir, "four.zip")).equals(one)).toBe(true);
+    // The digest record is the zip's sha256 and size, as the manifest step will read it.
+    expect(readFileSync(path.join(dir, "one.zip.sha256"), "utf8")).toBe(
+      `${createHash("sha256").update(one).digest("hex")} ${one.length}\n`,
+    );
     const entries = readZip(one);
     expect(entries.map((e) => [e.name, e.method, e.unixMode.toString(8)])).toEqual([["bootstrap", 8, "100755"]]);
     expect(entries[0]!.data.equals(binary)).toBe(true); // inflated by node's zlib, not by rpk-zip
@@ -55,7 +64,13 @@ describe("rpk-zip zip", () => {
   it("zips an empty file and a file of exactly one chunk", () => {
     writeFileSync(path.join(dir, "empty"), "");
     writeFileSync(path.join(dir, "chunk"), Buffer.alloc(1 << 20, 7));
-    rpkZip(["zip", path.join(dir, "small.zip"), `b=${path.join(dir, "chunk")}`, `a=${path.join(dir, "empty")}:600`]);
+    rpkZip([
+      "zip",
+      path.join(dir, "small.zip"),
+      path.join(dir, "digests", "small.zip.sha256"),
+      `b=${path.join(dir, "chunk")}`,
+      `a=${path.join(dir, "empty")}:600`,
+    ]);
     const entries = readZip(readFileSync(path.join(dir, "small.zip")));
     expect(entries.map((e) => [e.name, e.unixMode.toString(8), e.data.length])).toEqual([
       ["a", "100600", 0],
@@ -65,14 +80,34 @@ describe("rpk-zip zip", () => {
   });
 });
 
+describe("rpk-zip digest", () => {
+  it("runs the command after -- first, then records what it wrote", () => {
+    const binary = path.join(dir, "built-tool");
+    const record = path.join(dir, "digests", "built-tool.sha256");
+    rpkZip(["digest", record, binary, "--", "sh", "-c", `printf 'binary bytes' > ${binary}`]);
+    expect(readFileSync(record, "utf8")).toBe(`${createHash("sha256").update("binary bytes").digest("hex")} 12\n`);
+  });
+
+  it("passes the command's failure through as the step's exit code", () => {
+    let status: number | null = null;
+    try {
+      rpkZip(["digest", path.join(dir, "never.sha256"), path.join(dir, "never"), "--", "sh", "-c", "exit 3"]);
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(3);
+    expect(() => readFileSync(path.join(dir, "never.sha256"))).toThrow(/ENOENT/);
+  });
+});
+
 describe("rpk-zip manifest", () => {
-  it("hashes each artifact from the input directory and lists them by name", () => {
+  it("lists each artifact by name with the hashes and size from its digest record", () => {
     const input = tempDir("rpk-zip-in-");
-    writeFileSync(path.join(input, "b.zip"), "zip bytes of b");
-    writeFileSync(path.join(input, "tool"), "binary bytes of tool");
+    const sha = (text: string) => createHash("sha256").update(text).digest();
+    writeFileSync(path.join(input, "b.zip.sha256"), `${sha("zip bytes of b").toString("hex")} 14\n`);
+    writeFileSync(path.join(input, "tool.sha256"), `${sha("binary bytes of tool").toString("hex")} 20\n`);
     const out = path.join(dir, "out", "manifest.json");
     rpkZip(["manifest", out, input, "lambda:b:arm64:provided.al2:b.zip", "command:a-tool:x86_64::tool"]);
-    const sha = (text: string) => createHash("sha256").update(text).digest();
     const text = readFileSync(out, "utf8");
     expect(text.endsWith("}\n")).toBe(true);
     expect(JSON.parse(text)).toEqual({
@@ -101,9 +136,13 @@ describe("rpk-zip manifest", () => {
     });
   });
 
-  it("fails with one line naming a missing artifact", () => {
+  it("fails with one line naming a missing or malformed digest record", () => {
     expect(() =>
       rpkZip(["manifest", path.join(dir, "m.json"), dir, "lambda:x:x86_64:provided.al2023:missing.zip"]),
-    ).toThrow(/rpk-zip: open .*missing\.zip: no such file or directory/);
+    ).toThrow(/rpk-zip: open .*missing\.zip\.sha256: no such file or directory/);
+    writeFileSync(path.join(dir, "torn.zip.sha256"), "abc 12\n");
+    expect(() =>
+      rpkZip(["manifest", path.join(dir, "m.json"), dir, "lambda:x:x86_64:provided.al2023:torn.zip"]),
+    ).toThrow(/rpk-zip: .*torn\.zip\.sha256: not a digest record/);
   });
 });
