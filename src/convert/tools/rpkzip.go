@@ -2,8 +2,9 @@
 // produce the same bytes. It is compiled in the plan's golang image; its output depends only on its inputs:
 // entries sorted by name, DOS epoch timestamps, Unix modes, no extra fields, no data descriptors.
 // With "-- COMMAND", it first runs the command (the compile) and zips what it wrote, so a changed Lambda
-// costs one container instead of two. Each artifact's digest (sha256 and size) is recorded next to it while
-// its bytes are still in memory, so the manifest step reads ten small records, not every zip again.
+// costs one container instead of two. Each artifact's digest (sha256 and size) is written to a record file
+// (DIGEST, a separate mount kept out of the output) while its bytes are still in memory, so the manifest
+// step reads one small record per artifact instead of every zip again.
 //
 //	rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE] ... [-- COMMAND ARG...]
 //	rpk-zip digest DIGEST FILE [-- COMMAND ARG...]
