@@ -1,7 +1,8 @@
 import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
 import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
-import { chooseCgoImage, golangImage } from "./images.js";
+import { chooseGolangImage } from "./golang-image.js";
+import { chooseCgoImage } from "./images.js";
 import { targetNames } from "./names.js";
 import {
   BUILD_TAG,
@@ -64,7 +65,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
   }
 
   const goVersion = primary.goVersion.version;
-  const goImage = settings.goImage ?? golangImage(goVersion);
+  const goImage = settings.goImage ?? chooseGolangImage(primary.goVersion).image;
   let cgoImage: string | undefined;
   const packageDirs = new Set<string>();
 

@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { chooseGolangImage, golangImageRef, PREFERRED_GOLANG_VARIANT } from "./golang-image.js";
 import type { LambdaRuntimeName } from "./schema.js";
 
 /**
@@ -20,10 +21,16 @@ const DEBIAN_GLIBC: Record<string, string> = {
   trixie: "2.41",
 };
 
-export const DEFAULT_GOLANG_VARIANT = "bookworm";
+export const DEFAULT_GOLANG_VARIANT = PREFERRED_GOLANG_VARIANT;
 
-export function golangImage(version: string, variant = DEFAULT_GOLANG_VARIANT): string {
-  return `docker.io/library/golang:${version}-${variant}`;
+/**
+ * The official golang image for a Go version: with a variant, that tag; without, the tag docker-library
+ * published for the version (bookworm when it exists, else its newest Debian variant — see golang-image.ts).
+ * Throws a UserError when no Debian image exists for the version.
+ */
+export function golangImage(version: string, variant?: string): string {
+  if (variant) return golangImageRef(version, variant);
+  return chooseGolangImage({ version, source: "the plan" }).image;
 }
 
 /** The Lambda base image for container-image output. */

@@ -2,6 +2,16 @@ export { ConfigSchema, parseConfig, type RpkConfig } from "./config.js";
 export { DEFAULT_CONFIG_FILE, loadConfig } from "./config-file.js";
 export { type AnalysesByArch, createPlan, DEFAULT_BUILD_FLAGS, DEFAULT_LDFLAGS, LAMBDA_TAGS } from "./create.js";
 export { planDirectory } from "./from-directory.js";
+export {
+  chooseGolangImage,
+  GOLANG_IMAGE_OVERRIDES,
+  type GolangImageChoice,
+  type GolangVariants,
+  type GoVersionOrigin,
+  golangImageFor,
+  golangImageRef,
+  golangVariants,
+} from "./golang-image.js";
 export { cgoImageProblem, glibcOfImage, golangImage, lambdaBaseImage, RUNTIME_GLIBC } from "./images.js";
 export { retargetPlan } from "./retarget.js";
 export * from "./schema.js";

@@ -1,7 +1,18 @@
 import type { Argv } from "yargs";
 import type { Analysis } from "../../analyze/types.js";
+import { golangImageFor } from "../../plan/golang-image.js";
 import type { Plan } from "../../plan/index.js";
 import { type PlanArgs, withPlanOptions } from "../plan-options.js";
+
+/** Why the plan's golang image is the one it is: rpk's pick from the docker-library table, or the user's. */
+function golangImageReason(plan: Plan): string {
+  const choice = golangImageFor(plan.go.version);
+  if (choice?.image === plan.go.image) return choice.reason;
+  const own = choice
+    ? `rpk's pick would be ${choice.image}`
+    : `docker-library published no Debian image for Go ${plan.go.version}`;
+  return `set by "goImage" in rpk.config.json or --go-image (${own})`;
+}
 
 /** A readable account of what the analyzer found and why each target is or is not a Lambda. */
 export function renderInfo(analysis: Analysis, plan: Plan): string {
@@ -9,6 +20,7 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   const v = analysis.goVersion;
   lines.push(`Go ${v.version} (from ${v.source}${v.patchFromTable ? ", newest patch of that release" : ""})`);
   lines.push(`  image      ${plan.go.image}`);
+  lines.push(`             ${golangImageReason(plan)}`);
   if (plan.go.cgoImage) lines.push(`  cgo image  ${plan.go.cgoImage}`);
   if (analysis.workspace)
     lines.push(`Workspace ${analysis.workspace.file} (${analysis.workspace.work.use.length} use)`);
