@@ -22,12 +22,15 @@ export function daemonErrorDetails(error: grpc.ServiceError): DaemonErrorDetails
 /** A failed build: one line, naming the step when known. */
 export class BuildError extends UserError {
   readonly details: DaemonErrorDetails;
+  /** The failing step's name when known, e.g. `docker-image://docker.io/library/golang:1.26.8-bookworm`. */
+  readonly stepName?: string;
   constructor(details: DaemonErrorDetails, options: { stepName?: string; cause?: unknown } = {}) {
     const step = options.stepName ?? details.vertexName;
     const problem = step ? `build step "${step}" failed: ${details.message}` : `build failed: ${details.message}`;
     super(problem, { where: details.sourceLocation, cause: options.cause });
     this.name = "BuildError";
     this.details = details;
+    if (step) this.stepName = step;
   }
 }
 

@@ -11,6 +11,7 @@ import type { BuildArgs } from "./build-args.js";
 import { printBuildSummary } from "./build-summary.js";
 import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
+import { explainImagePullFailure } from "./image-pull-error.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import { type OutputSpec, parseCacheSpec, parseOutputSpec, parseSecretSpec, parseSshSpec } from "./specs.js";
 
@@ -95,7 +96,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   const outputs = (args.output?.length ? args.output : [DEFAULT_OUTPUT]).map(parseOutputSpec);
   const artifact = artifactOf(outputs, args.artifact);
   const progressMode = parseProgressMode(args.progress);
-  const { plan: loaded, dir } = await loadOrCreatePlan({ ...args, artifact });
+  const { plan: loaded, dir, settings } = await loadOrCreatePlan({ ...args, artifact });
   const plan: Plan = { ...loaded, artifact };
   const targets = args.plan && args.target?.length ? args.target : undefined;
   const wanted = plan.targets.filter((t) => !targets || targets.includes(t.name));
@@ -184,7 +185,12 @@ export async function runBuild(args: BuildArgs): Promise<void> {
         cause: error,
       });
     }
-    throw error;
+    throw explainImagePullFailure(error, {
+      plan,
+      settings,
+      ...(args["go-image"] ? { goImageFlag: args["go-image"] } : {}),
+      ...(args.plan ? { planFile: args.plan } : {}),
+    });
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);

@@ -4,11 +4,14 @@ import { UserError } from "../errors.js";
 import { planDirectory } from "../plan/from-directory.js";
 import { retargetPlan } from "../plan/retarget.js";
 import type { Plan } from "../plan/schema.js";
+import type { PlanSettings } from "../plan/settings.js";
 import { resolvePlanInputs } from "./plan-inputs.js";
 import type { PlanArgs } from "./plan-options.js";
 
 /** The plan a build uses: `--plan FILE` when given (validated), else a fresh plan of DIR. */
-export async function loadOrCreatePlan(args: PlanArgs & { plan?: string }): Promise<{ plan: Plan; dir: string }> {
+export async function loadOrCreatePlan(
+  args: PlanArgs & { plan?: string },
+): Promise<{ plan: Plan; dir: string; settings: PlanSettings }> {
   const { dir, settings } = await resolvePlanInputs(args);
   if (args.plan) {
     let text: string;
@@ -27,7 +30,7 @@ export async function loadOrCreatePlan(args: PlanArgs & { plan?: string }): Prom
       ...(args.runtime ? { runtime: args.runtime } : {}),
       ...(args.artifact ? { artifact: args.artifact } : {}),
     });
-    return { plan, dir };
+    return { plan, dir, settings };
   }
-  return { plan: (await planDirectory(dir, settings)).plan, dir };
+  return { plan: (await planDirectory(dir, settings)).plan, dir, settings };
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { cliPath } from "../unit/cli/run-cli.js";
 import { copyExample, greetingModule, writeCommandOnModule } from "./support/go-projects.js";
 import { startModuleProxy } from "./support/module-proxy.js";
 import { dirContent, OLD_CONTENT, seedOutputDir, stagingLeftovers } from "./support/output-dir.js";
@@ -113,6 +114,68 @@ describe("a golang image that does not exist (--go-image)", () => {
       expect(lines[0]).toContain(image);
       expect(lines[0]).not.toContain("[context] load Go sources");
       expect(lines[0]).toMatch(new RegExp(`build step "docker-image://${image.replace(/[.]/g, "\\.")}" failed`));
+      expect(lines[0]).toContain("the image could not be pulled; it came from --go-image");
+      expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+// The test registry only has golang 1.26.8 stand-ins, so the tag rpk picks for a Go 1.15 module cannot be
+// pulled: exactly the failure a user meets when a tag is missing from their registry or mirror.
+describe("a golang image rpk picked that the registry does not have (go 1.15)", () => {
+  const image = "docker.io/library/golang:1.15.15-buster";
+  const overrides = [".go-version", '"goImage"', '"cgoImage"', "rpk.config.json", "--go-image"];
+  let src: string;
+
+  beforeAll(() => {
+    src = copyExample("hello", join(scratch, "go115-src"));
+    const goMod = join(src, "go.mod");
+    writeFileSync(
+      goMod,
+      readFileSync(goMod, "utf8")
+        .replace(/^go .*$/m, "go 1.15")
+        .replace(/^toolchain .*\n/m, ""),
+    );
+  });
+
+  it(
+    "exits 1 with one line naming the image, the Go version and its source, and the overrides",
+    async () => {
+      const out = join(scratch, "go115-out");
+      seedOutputDir(out);
+      const result = await runRpkBuild([src, "-o", out, "--progress", "plain"], { env: rpkEnv(env) });
+      expect(result.code).toBe(1);
+      const lines = rpkLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`build step "docker-image://${image}" failed`);
+      expect(lines[0]).toContain(
+        "the image could not be pulled; rpk chose it for Go 1.15.15 (from go.mod go): docker-library published buster and stretch for Go 1.15.15, no bookworm",
+      );
+      for (const override of overrides) expect(lines[0]).toContain(override);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "from a saved plan (--plan), says the plan names it",
+    async () => {
+      const planFile = join(scratch, "go115.rpk.json");
+      await execFileAsync(process.execPath, [cliPath, "plan", src, "--out", planFile]);
+      const out = join(scratch, "go115-plan-out");
+      seedOutputDir(out);
+      const result = await runRpkBuild([src, "--plan", planFile, "-o", out, "--progress", "plain"], {
+        env: rpkEnv(env),
+      });
+      expect(result.code).toBe(1);
+      const lines = rpkLines(result);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`build step "docker-image://${image}" failed`);
+      expect(lines[0]).toContain(`rpk chose it for Go 1.15.15 (from go.mod go)`);
+      expect(lines[0]).toContain(`(plan ${planFile})`);
+      for (const override of overrides) expect(lines[0]).toContain(override);
       expectUntouched(out);
     },
     BUILD_TIMEOUT,

@@ -1,0 +1,66 @@
+/**
+ * A golang image the daemon cannot pull fails its `docker-image://` step with the registry's words only
+ * ("…: not found"). The user also needs to know why the plan names that image — rpk's pick for the Go version
+ * (and where the version came from), a flag, the config, or a saved plan — and how to pick another.
+ */
+import { BuildError } from "../buildkit/errors.js";
+import { UserError } from "../errors.js";
+import { normalizeImageReference } from "../llb/index.js";
+import { GOLANG_IMAGE_OVERRIDES, golangImageFor } from "../plan/golang-image.js";
+import type { Plan } from "../plan/schema.js";
+import type { PlanSettings } from "../plan/settings.js";
+
+const IMAGE_STEP = "docker-image://";
+
+/** Where the images of a build's plan came from. */
+export interface ImageOrigins {
+  plan: Plan;
+  settings: PlanSettings;
+  /** `--go-image` as given. */
+  goImageFlag?: string;
+  /** `--plan FILE`: the plan was read from this file, not made from the tree. */
+  planFile?: string;
+}
+
+function normalized(ref: string): string {
+  try {
+    return normalizeImageReference(ref);
+  } catch {
+    return ref;
+  }
+}
+
+/** Why the plan builds with `image`; undefined when it is none of the plan's Go images. */
+export function whyImage(image: string, origins: ImageOrigins): string | undefined {
+  const { plan, settings } = origins;
+  const same = (other: string | undefined) => other !== undefined && normalized(other) === normalized(image);
+  const planned = [plan.go.image, plan.go.cgoImage, ...plan.targets.map((t) => t.image)];
+  if (!planned.some(same)) return undefined;
+  const go = `Go ${plan.go.version} (from ${plan.go.source})`;
+  const pick = golangImageFor(plan.go.version);
+  const rpkChose = pick && same(pick.image) ? `rpk chose it for ${go}: ${pick.reason}` : undefined;
+  if (origins.planFile) {
+    return rpkChose ? `${rpkChose} (plan ${origins.planFile})` : `the plan ${origins.planFile} names it for ${go}`;
+  }
+  if (same(origins.goImageFlag)) return "it came from --go-image";
+  if (same(settings.goImage)) return 'it came from "goImage" in rpk.config.json';
+  if (same(settings.cgoImage)) return 'it came from "cgoImage" in rpk.config.json';
+  if (rpkChose) return rpkChose;
+  if (same(plan.go.cgoImage)) return `rpk chose it for the cgo targets of ${go}`;
+  return `the plan names it for ${go}`;
+}
+
+/**
+ * Adds why and how-to-override to a failed `docker-image://` step of one of the plan's Go images; any other
+ * error is returned as it is.
+ */
+export function explainImagePullFailure(error: unknown, origins: ImageOrigins): unknown {
+  if (!(error instanceof BuildError) || !error.stepName?.startsWith(IMAGE_STEP)) return error;
+  const image = error.stepName.slice(IMAGE_STEP.length);
+  const why = whyImage(image, origins);
+  if (!why) return error;
+  return new UserError(`${error.message} — the image could not be pulled; ${why}`, {
+    hint: `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`,
+    cause: error,
+  });
+}
