@@ -57,14 +57,33 @@ export function isPlusBuildLine(line: string): boolean {
 
 const TAG_CHAR = /[A-Za-z0-9_.]/;
 
-/** Evaluates a //go:build expression (`linux && (amd64 || !cgo)`) against a tag set. */
+/**
+ * Limits the go command applies (go/build/constraint): a //go:build expression may have at most 1000
+ * operands ("build expression too large"; this also bounds the nesting, so the recursive descent below
+ * can never exhaust the stack), a // +build line at most 100 AND/OR operators.
+ */
+const MAX_GO_BUILD_OPERANDS = 1000;
+const MAX_PLUS_BUILD_OPERATORS = 100;
+/** Longest piece of the offending expression quoted in an error message. */
+const QUOTE_LIMIT = 80;
+
+function quoteExpr(expr: string): string {
+  const text = expr.trim();
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
+}
+
+/**
+ * Evaluates a //go:build expression (`linux && (amd64 || !cgo)`) against a tag set. Linear in the length
+ * of `expr`: every step consumes input, and the operand limit bounds the recursion depth.
+ */
 function evalGoBuildExpr(expr: string, tags: ReadonlySet<string>): boolean {
   let i = 0;
+  let operands = 0;
   const skipSpace = () => {
     while (expr[i] === " " || expr[i] === "\t") i++;
   };
   const fail = (what: string): never => {
-    throw new ConstraintSyntaxError(`${what} in build constraint "${expr.trim()}"`);
+    throw new ConstraintSyntaxError(`${what} in build constraint "${quoteExpr(expr)}"`);
   };
   const parseOr = (): boolean => {
     let value = parseAnd();
@@ -89,11 +108,15 @@ function evalGoBuildExpr(expr: string, tags: ReadonlySet<string>): boolean {
     return value;
   };
   const parseNot = (): boolean => {
+    if (++operands > MAX_GO_BUILD_OPERANDS) fail("build expression too large");
     skipSpace();
-    if (expr[i] === "!") {
-      i++;
-      return !parseNot();
-    }
+    if (expr[i] !== "!") return parseAtom();
+    i++;
+    skipSpace();
+    if (expr[i] === "!") fail("double negation not allowed");
+    return !parseAtom();
+  };
+  const parseAtom = (): boolean => {
     if (expr[i] === "(") {
       i++;
       const value = parseOr();
@@ -120,12 +143,16 @@ function evalPlusBuildArgs(args: string, tags: ReadonlySet<string>): boolean {
     .split(/[ \t]+/)
     .filter(Boolean);
   if (options.length === 0) throw new ConstraintSyntaxError("empty +build line");
-  return options.some((option) =>
-    option.split(",").every((term) => {
+  const terms = options.map((option) => option.split(","));
+  const operators = terms.reduce((sum, option) => sum + option.length, 0) - 1;
+  if (operators > MAX_PLUS_BUILD_OPERATORS)
+    throw new ConstraintSyntaxError("expression too complex for // +build lines");
+  return terms.some((option) =>
+    option.every((term) => {
       const negated = term.startsWith("!");
       const tag = negated ? term.slice(1) : term;
       if (tag === "" || tag.startsWith("!") || ![...tag].every((c) => TAG_CHAR.test(c))) {
-        throw new ConstraintSyntaxError(`invalid tag "${term}" in +build line`);
+        throw new ConstraintSyntaxError(`invalid tag "${quoteExpr(term)}" in +build line`);
       }
       return tags.has(tag) !== negated;
     }),
@@ -146,7 +173,7 @@ export function evalBuildConstraint(constraint: string, tags: ReadonlySet<string
       .map((l) => l.trim())
       .filter(Boolean)
       .every((l) => {
-        if (!isPlusBuildLine(l)) throw new ConstraintSyntaxError(`not a +build line: "${l}"`);
+        if (!isPlusBuildLine(l)) throw new ConstraintSyntaxError(`not a +build line: "${quoteExpr(l)}"`);
         return evalPlusBuildArgs(l.slice(2).trimStart().slice("+build".length), tags);
       });
   }

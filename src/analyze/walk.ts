@@ -126,7 +126,10 @@ function scanDirectory(
       try {
         scan.scans.push(readAndScan(`${abs}${path.sep}${name}`, file, o.tags));
       } catch (error) {
-        warnings.push(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+        // Only I/O errors are a finding about the file; anything else is a scanner bug and must surface.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (typeof code !== "string") throw error;
+        warnings.push(`${file}: cannot read (${code})`);
       }
     } else if (OTHER_SOURCE_EXTENSIONS.has(extensionOf(name)) && matchFileName(name, o.tags.withCgo)) {
       scan.otherFiles.push(name);

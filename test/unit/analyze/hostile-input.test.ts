@@ -1,0 +1,52 @@
+/** Issue 13: hostile Go sources never make the scanner throw, and a bad file is reported, not dropped. */
+import { describe, expect, it } from "vitest";
+import { analyze, buildTagSet, evalBuildConstraint, scanGoFile } from "../../../src/analyze/index.js";
+import { goMod, makeTree } from "./tree.js";
+
+const tags = {
+  withCgo: buildTagSet({ arch: "amd64", cgo: true, goMinor: 22 }),
+  withoutCgo: buildTagSet({ arch: "amd64", cgo: false, goMinor: 22 }),
+};
+
+describe("build constraints nested past the go command's limit", () => {
+  it.each([
+    ["unbalanced (", `//go:build ${"(".repeat(100_000)}`],
+    ["balanced ( )", `//go:build ${"(".repeat(50_000)}linux${")".repeat(50_000)}`],
+    ["! chains", `//go:build ${"! ".repeat(100_000)}linux`],
+    ["1001 operands", `//go:build ${Array.from({ length: 1001 }, () => "linux").join(" && ")}`],
+  ])("%s: scanGoFile reports the file instead of throwing", (_, line) => {
+    const scan = scanGoFile(`${line}\n\npackage main\n`, { file: "deep.go", tags });
+    expect(scan.problem).toMatch(
+      /^deep\.go: (build expression too large|double negation not allowed) in build constraint/,
+    );
+    expect(scan.problem!.length).toBeLessThan(200);
+    expect(scan.buildsWithCgo).toBe(false);
+    expect(scan.buildsWithoutCgo).toBe(false);
+  });
+
+  it("accepts 1000 operands and nesting 999 deep, as go/build/constraint does", () => {
+    const set = tags.withCgo;
+    expect(evalBuildConstraint(`//go:build ${Array.from({ length: 1000 }, () => "linux").join(" && ")}`, set)).toBe(
+      true,
+    );
+    expect(evalBuildConstraint(`//go:build ${"(".repeat(999)}linux${")".repeat(999)}`, set)).toBe(true);
+  });
+
+  it("rejects more than 100 operators on a // +build line", () => {
+    expect(() => evalBuildConstraint(`// +build ${"linux ".repeat(101)}`, tags.withCgo)).not.toThrow();
+    expect(() => evalBuildConstraint(`// +build ${"linux ".repeat(102)}`, tags.withCgo)).toThrow(
+      "expression too complex for // +build lines",
+    );
+  });
+
+  it("analyze lists the file as a warning (the package keeps its other files)", async () => {
+    const root = makeTree({
+      "go.mod": goMod("example.com/deep"),
+      "main.go": "package main\n\nfunc main() {}\n",
+      "deep.go": `//go:build ${"(".repeat(20_000)}\n\npackage main\n`,
+    });
+    const analysis = await analyze(root);
+    expect(analysis.packages[0]!.goFiles).toEqual(["main.go"]);
+    expect(analysis.warnings).toEqual([expect.stringMatching(/^deep\.go: build expression too large/)]);
+  });
+});
