@@ -31,3 +31,30 @@ export class UsageError extends UserError {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides that could move the cursor, recolour or
+ * rewrite the terminal, or make text read differently than it is.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from input files, made safe to print: every unprintable character becomes a visible escape
+ * (`\x1b`, `\n`, `\u202e`). The CLI passes everything it prints about a failure through this.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** A piece of input quoted in a message: printable, and cut to `max` characters so a huge line stays one line. */
+export function quoteInput(text: string, max = 80): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return `"${printable(cut)}"`;
+}

@@ -8,6 +8,7 @@ import { UserError } from "../errors.js";
 import { buildTagSet } from "./constraint.js";
 import { type GoVersionSources, resolveGoVersion, type TextFile } from "./go-version.js";
 import { parseGoVersion } from "./gover.js";
+import { checkTextFileSize } from "./limits.js";
 import { classifyMains } from "./mains.js";
 import { findBuildModules } from "./modules.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
@@ -15,8 +16,10 @@ import type { Analysis, AnalyzeOptions } from "./types.js";
 import { walkPackages } from "./walk.js";
 
 function readOptional(root: string, file: string): TextFile | undefined {
+  const abs = path.join(root, file);
+  checkTextFileSize(abs, file);
   try {
-    return { file, text: readFileSync(path.join(root, file), "utf8") };
+    return { file, text: readFileSync(abs, "utf8") };
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
  * Build constraints as the go command applies them for GOOS=linux: `//go:build` expressions, legacy
  * `// +build` lines (only consulted when a file has no //go:build line) and file name suffixes.
  */
+import { quoteInput } from "../errors.js";
 import type { GoArch } from "./types.js";
 
 const KNOWN_OS = new Set(
@@ -64,13 +65,6 @@ const TAG_CHAR = /[A-Za-z0-9_.]/;
  */
 const MAX_GO_BUILD_OPERANDS = 1000;
 const MAX_PLUS_BUILD_OPERATORS = 100;
-/** Longest piece of the offending expression quoted in an error message. */
-const QUOTE_LIMIT = 80;
-
-function quoteExpr(expr: string): string {
-  const text = expr.trim();
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
-}
 
 /**
  * Evaluates a //go:build expression (`linux && (amd64 || !cgo)`) against a tag set. Linear in the length
@@ -83,7 +77,7 @@ function evalGoBuildExpr(expr: string, tags: ReadonlySet<string>): boolean {
     while (expr[i] === " " || expr[i] === "\t") i++;
   };
   const fail = (what: string): never => {
-    throw new ConstraintSyntaxError(`${what} in build constraint "${quoteExpr(expr)}"`);
+    throw new ConstraintSyntaxError(`${what} in build constraint ${quoteInput(expr.trim())}`);
   };
   const parseOr = (): boolean => {
     let value = parseAnd();
@@ -152,7 +146,7 @@ function evalPlusBuildArgs(args: string, tags: ReadonlySet<string>): boolean {
       const negated = term.startsWith("!");
       const tag = negated ? term.slice(1) : term;
       if (tag === "" || tag.startsWith("!") || ![...tag].every((c) => TAG_CHAR.test(c))) {
-        throw new ConstraintSyntaxError(`invalid tag "${quoteExpr(term)}" in +build line`);
+        throw new ConstraintSyntaxError(`invalid tag ${quoteInput(term)} in +build line`);
       }
       return tags.has(tag) !== negated;
     }),
@@ -173,7 +167,7 @@ export function evalBuildConstraint(constraint: string, tags: ReadonlySet<string
       .map((l) => l.trim())
       .filter(Boolean)
       .every((l) => {
-        if (!isPlusBuildLine(l)) throw new ConstraintSyntaxError(`not a +build line: "${quoteExpr(l)}"`);
+        if (!isPlusBuildLine(l)) throw new ConstraintSyntaxError(`not a +build line: ${quoteInput(l)}`);
         return evalPlusBuildArgs(l.slice(2).trimStart().slice("+build".length), tags);
       });
   }

@@ -3,6 +3,8 @@
  * comment, string, raw string or rune for code. It does not insert semicolons, does not validate
  * numbers, and emits punctuation one character at a time — the scanner only needs identifiers, strings
  * and `.`/`(`/`)`. It is written over char codes because it runs over every imported header in the tree.
+ * Linear in the input: every character is looked at a bounded number of times (each token's scan starts
+ * where the previous one ended, and line counting covers only the token's own span).
  */
 
 export const EOF = 0;
@@ -154,7 +156,12 @@ export class GoLexer {
     return this.kind;
   }
 
+  /**
+   * Counts the newlines of src[from, to) only: an indexOf for the next newline could run far past `to` (a
+   * line of many block comments or raw strings), rescanning the rest of the file for every token.
+   */
   private countLines(from: number, to: number): void {
-    for (let k = this.src.indexOf("\n", from); k >= 0 && k < to; k = this.src.indexOf("\n", k + 1)) this.line++;
+    const src = this.src;
+    for (let k = from; k < to; k++) if (src.charCodeAt(k) === NL) this.line++;
   }
 }

@@ -12,7 +12,7 @@
  * ("1.22", or a prerelease like "1.22rc1") is completed to the newest patch in the release table
  * (go-releases.ts) and `patchFromTable` says so. Nonsense versions are a UserError naming the file.
  */
-import { UserError } from "../errors.js";
+import { quoteInput, UserError } from "../errors.js";
 import { GO_RELEASES } from "./go-releases.js";
 import { compareGoVersions, completeGoVersion, parseGoVersion, toolchainVersion } from "./gover.js";
 import type { GoModFile, GoWorkFile, ResolvedGoVersion } from "./types.js";
@@ -47,15 +47,18 @@ function fromGoVersionFile(f: TextFile): Candidate | undefined {
   return { version: line, source: ".go-version", file: f.file };
 }
 
-/** Reads `[tools] go|golang = "1.22"` (also an array's first element or `{ version = "1.22" }`). */
+/**
+ * Reads `[tools] go|golang = "1.22"` (also an array's first element or `{ version = "1.22" }`).
+ * Linear in the text: one pass over the lines, and each pattern is anchored with no nested repetition.
+ */
 export function miseGoVersion(text: string): string | undefined {
   let section = "";
   for (const rawLine of text.split(/\r?\n/)) {
     const line = stripTomlComment(rawLine).trim();
     if (line === "") continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      section = header[1]!.replaceAll('"', "");
+    const header = tableHeader(line);
+    if (header !== undefined) {
+      section = header;
       continue;
     }
     const kv = /^("?)([A-Za-z0-9_.-]+)\1\s*=\s*(.+)$/.exec(line);
@@ -67,6 +70,17 @@ export function miseGoVersion(text: string): string | undefined {
     return quoted ? quoted[1]! : value;
   }
   return undefined;
+}
+
+/**
+ * `[tools]` / `[ "tools" ]` → "tools"; undefined for anything else (including `[[array]]` tables). Written
+ * without a regular expression: the obvious pattern backtracks cubically on a long `[` + spaces line.
+ */
+function tableHeader(line: string): string | undefined {
+  if (!line.startsWith("[") || !line.endsWith("]") || line.length < 2) return undefined;
+  const name = line.slice(1, -1).trim();
+  if (name === "" || name.includes("]")) return undefined;
+  return name.replaceAll('"', "");
 }
 
 function stripTomlComment(line: string): string {
@@ -117,7 +131,7 @@ function pickCandidate(s: GoVersionSources): Candidate | undefined {
   const collect = (kind: string, file: string, toolchain: string | undefined, go: string | undefined) => {
     if (toolchain !== undefined && toolchain !== "default") {
       const v = toolchainVersion(toolchain);
-      if (v === undefined) throw new UserError(`bad toolchain "${toolchain}"`, { where: file });
+      if (v === undefined) throw new UserError(`bad toolchain ${quoteInput(toolchain)}`, { where: file });
       toolchains.push({ version: v, source: `${kind} toolchain`, file });
     }
     if (go !== undefined) goLines.push({ version: go, source: `${kind} go`, file });
@@ -143,7 +157,7 @@ export function resolveGoVersion(sources: GoVersionSources): ResolvedGoVersion {
   }
   const written = chosen.version.startsWith("go") ? chosen.version.slice(2) : chosen.version;
   if (!parseGoVersion(written)) {
-    throw new UserError(`"${chosen.version}" is not a Go version`, {
+    throw new UserError(`${quoteInput(chosen.version)} is not a Go version`, {
       where: chosen.file,
       hint: "write a version like 1.26 or 1.26.8",
     });

@@ -2,7 +2,7 @@
  * go.mod and go.work parsing: the directives and the argument rules the go command enforces for a main
  * module (strict mode), with errors that name `file:line` and the problem.
  */
-import { UserError } from "../errors.js";
+import { quoteInput, UserError } from "../errors.js";
 import {
   GO_LINE_VERSION,
   isDirectoryPath,
@@ -31,7 +31,10 @@ function exactlyOne(errors: DirectiveErrors, line: ModLine, usage: string): stri
 function moduleVersion(errors: DirectiveErrors, line: ModLine, path: string, token: ModToken): string {
   const version = token.value;
   if (!isModuleVersion(version)) {
-    errors.fail(line, `bad version "${version}" for ${path}: must be a semantic version like v1.2.3`);
+    errors.fail(
+      line,
+      `bad version ${quoteInput(version)} for ${quoteInput(path)}: must be a semantic version like v1.2.3`,
+    );
   }
   return version;
 }
@@ -45,14 +48,15 @@ function modulePath(errors: DirectiveErrors, line: ModLine, token: ModToken | un
 function parseGoLine(errors: DirectiveErrors, line: ModLine, seen: string | undefined): string {
   if (seen !== undefined) errors.fail(line, "repeated go directive");
   const version = exactlyOne(errors, line, "go 1.23.0");
-  if (!GO_LINE_VERSION.test(version)) errors.fail(line, `bad go version "${version}": must look like 1.23 or 1.23.0`);
+  if (!GO_LINE_VERSION.test(version))
+    errors.fail(line, `bad go version ${quoteInput(version)}: must look like 1.23 or 1.23.0`);
   return version;
 }
 
 function parseToolchainLine(errors: DirectiveErrors, line: ModLine, seen: string | undefined): string {
   if (seen !== undefined) errors.fail(line, "repeated toolchain directive");
   const name = exactlyOne(errors, line, "toolchain go1.23.0");
-  if (!TOOLCHAIN.test(name)) errors.fail(line, `bad toolchain "${name}": must look like go1.23.0 or default`);
+  if (!TOOLCHAIN.test(name)) errors.fail(line, `bad toolchain ${quoteInput(name)}: must look like go1.23.0 or default`);
   return name;
 }
 

@@ -2,6 +2,7 @@
  * Go version arithmetic, following the go command's rules (cmd/go "gover"): a language version "1.21"
  * sorts before its prereleases "1.21rc1", which sort before the first release "1.21.0".
  */
+import { quoteInput } from "../errors.js";
 
 export interface GoVersion {
   major: number;
@@ -71,7 +72,7 @@ export type CompletedVersion = { version: string; patchFromTable: boolean } | { 
  */
 export function completeGoVersion(version: string, releases: Readonly<Record<string, string>>): CompletedVersion {
   const v = parseGoVersion(version);
-  if (!v) return { error: `"${version}" is not a Go version (expected e.g. 1.22 or 1.22.3)` };
+  if (!v) return { error: `${quoteInput(version)} is not a Go version (expected e.g. 1.22 or 1.22.3)` };
   const bare = version.startsWith("go") ? version.slice(2) : version;
   if (v.patch !== undefined) return { version: bare, patchFromTable: false };
   const newest = releases[`${v.major}.${v.minor}`];

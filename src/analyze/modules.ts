@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../errors.js";
 import { parseGoMod, parseGoWork } from "./gomod.js";
+import { checkTextFileSize } from "./limits.js";
 import { isDirectoryPath } from "./mod-syntax.js";
 import { compareStrings, dotDir, joinRel, plainDir, relativeInside } from "./paths.js";
 import type { GoWorkFile, ModuleInfo, ModuleReplace } from "./types.js";
@@ -20,7 +21,8 @@ export interface BuildModules {
   warnings: string[];
 }
 
-function readText(abs: string): string | undefined {
+function readText(abs: string, file: string): string | undefined {
+  checkTextFileSize(abs, file);
   try {
     return readFileSync(abs, "utf8");
   } catch (error) {
@@ -33,7 +35,7 @@ function readText(abs: string): string | undefined {
 
 function loadModule(root: string, rel: string, origin: ModuleInfo["origin"]): ModuleInfo | undefined {
   const abs = path.join(root, rel);
-  const text = readText(path.join(abs, "go.mod"));
+  const text = readText(path.join(abs, "go.mod"), joinRel(rel, "go.mod"));
   if (text === undefined) return undefined;
   const goMod = parseGoMod(text, joinRel(rel, "go.mod"));
   return {
@@ -73,7 +75,7 @@ export function findBuildModules(root: string): BuildModules {
   const replaces = new Map<string, LocalReplace>(); // key: old path (+ version)
   const keyOf = (r: ModuleReplace) => `${r.oldPath}@${r.oldVersion ?? ""}`;
 
-  const workText = readText(path.join(root, "go.work"));
+  const workText = readText(path.join(root, "go.work"), "go.work");
   if (workText !== undefined) {
     const work = parseGoWork(workText, "go.work");
     workspace = { file: "go.work", work, hasGoWorkSum: existsSync(path.join(root, "go.work.sum")) };

@@ -1,5 +1,5 @@
 import yargs, { type Argv } from "yargs";
-import { isUserError, UsageError } from "../errors.js";
+import { isUserError, printable, UsageError } from "../errors.js";
 import { buildCommand } from "./commands/build.js";
 import { daemonCommand } from "./commands/daemon.js";
 import { doctorCommand } from "./commands/doctor.js";
@@ -42,16 +42,19 @@ class RunCommand {
   ) {}
 }
 
-/** Prints one line for a failure: the message for user errors; a short internal-error line otherwise. */
+/**
+ * Prints one line for a failure: the message for user errors; a short internal-error line otherwise. Messages
+ * quote input files, so they are printed through `printable` (no raw control bytes reach the terminal).
+ */
 function reportError(error: unknown, debug: boolean): number {
   if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
   if (isUserError(error)) {
-    if (!debug) process.stderr.write(`rpk: ${error.message}\n`);
+    if (!debug) process.stderr.write(`rpk: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   if (error instanceof Error && error.name === "AbortError") return EXIT_INTERRUPTED;
   const message = error instanceof Error ? error.message : String(error);
-  if (!debug) process.stderr.write(`rpk: ${message.split("\n")[0]} (run with --debug for details)\n`);
+  if (!debug) process.stderr.write(`rpk: ${printable(message.split("\n")[0]!)} (run with --debug for details)\n`);
   return EXIT_FAILURE;
 }
 

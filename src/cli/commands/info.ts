@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import type { Analysis } from "../../analyze/types.js";
+import { printable } from "../../errors.js";
 import { golangImageFor } from "../../plan/golang-image.js";
 import type { Plan } from "../../plan/index.js";
 import { type PlanArgs, withPlanOptions } from "../plan-options.js";
@@ -50,7 +51,8 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
       );
   }
   for (const w of analysis.warnings) lines.push(`warning: ${w}`);
-  return `${lines.join("\n")}\n`;
+  // Names and warnings come from the tree: no raw control characters to the terminal.
+  return `${lines.map(printable).join("\n")}\n`;
 }
 
 export const infoCommand = {
