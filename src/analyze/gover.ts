@@ -67,7 +67,8 @@ export type CompletedVersion = { version: string; patchFromTable: boolean } | { 
  * - "1.22.3" (has a patch) is kept as written.
  * - "1.22" (language version) and "1.22rc1" (prerelease) become the newest 1.22 patch from the table —
  *   every 1.22.x release satisfies a module that asks for 1.22 or a 1.22 prerelease.
- * - A prerelease of a minor without a final release yet is kept as written (it names a real toolchain).
+ * - A prerelease of a minor without a final release yet is an error: rpk pins released toolchains (its
+ *   plans name a full x.y.z release and a golang image of it), and no release satisfies it yet.
  * - Before Go 1.21 the first release of a minor had no ".0" ("1.20"); the table's newest patch is used too.
  */
 export function completeGoVersion(version: string, releases: Readonly<Record<string, string>>): CompletedVersion {
@@ -77,7 +78,11 @@ export function completeGoVersion(version: string, releases: Readonly<Record<str
   if (v.patch !== undefined) return { version: bare, patchFromTable: false };
   const newest = releases[`${v.major}.${v.minor}`];
   if (newest !== undefined) return { version: newest, patchFromTable: true };
-  if (v.pre) return { version: bare, patchFromTable: false };
+  if (v.pre) {
+    return {
+      error: `Go ${bare} is a pre-release and rpk builds with released toolchains only (newest known: ${newestKnown(releases)})`,
+    };
+  }
   return {
     error: `Go ${bare} is not in rpk's release table (newest known: ${newestKnown(releases)})`,
   };

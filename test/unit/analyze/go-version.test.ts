@@ -158,9 +158,11 @@ describe("release table completion", () => {
     expect(completeGoVersion("1.20", RELEASES)).toEqual({ version: "1.20.14", patchFromTable: true });
   });
 
-  it("handles prereleases: released minors complete, unreleased ones stay as written", () => {
+  it("handles prereleases: released minors complete, unreleased ones are an error (plans pin releases)", () => {
     expect(completeGoVersion("1.22rc1", RELEASES)).toEqual({ version: "1.22.12", patchFromTable: true });
-    expect(completeGoVersion("1.27rc2", RELEASES)).toEqual({ version: "1.27rc2", patchFromTable: false });
+    expect(completeGoVersion("1.27rc2", RELEASES)).toEqual({
+      error: "Go 1.27rc2 is a pre-release and rpk builds with released toolchains only (newest known: 1.26.11)",
+    });
   });
 
   it("errors for minors the table does not know", () => {

@@ -49,3 +49,30 @@ describe("control bytes from input files", () => {
     expect(result.stderr).toContain('bad go version "1.2\\x1bZ\\x07"');
   });
 });
+
+describe("pre-release Go versions", () => {
+  const main = "package main\n\nfunc main() {}\n";
+
+  it("of an unreleased minor: rpk plan refuses with one line instead of writing a plan llb rejects", () => {
+    const root = tree("beta", { "go.mod": "module example.com/beta\n\ngo 1.30beta1\n", "main.go": main });
+    const result = runRpk(["plan", root]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      /^rpk: go\.mod: Go 1\.30beta1 is a pre-release and rpk builds with released toolchains only \(newest known: [\d.]+\) — pin a full version/,
+    );
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("of a released minor: the plan pins the newest patch, and rpk llb --plan loads it", () => {
+    const root = tree("rc", { "go.mod": "module example.com/rc\n\ngo 1.22rc1\n", "main.go": main });
+    const planFile = join(scratch, "rc.rpk.json");
+    const plan = runRpk(["plan", root, "--out", planFile]);
+    expect(plan.stderr).toBe("");
+    expect(plan.code).toBe(0);
+    const llb = runRpk(["llb", root, "--plan", planFile], { encoding: "buffer" });
+    expect(llb.stderr).toBe("");
+    expect(llb.code).toBe(0);
+    expect(llb.stdoutBuffer!.length).toBeGreaterThan(100);
+  });
+});
