@@ -23,7 +23,21 @@ const relPath = z
     message: "must be a relative path inside the build context (no leading /, no ..)",
   });
 
-const packagePath = z.string().regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root');
+/** "." or "./a/b": no empty, "." or ".." element (`./../x` would leave the context and fail inside go build). */
+const packagePath = z
+  .string()
+  .regex(/^\.(\/[^/]+)*$/, 'must be "." or "./relative/dir" from the plan\'s context root')
+  .refine(
+    (p) =>
+      p === "." ||
+      !p
+        .slice(2)
+        .split("/")
+        .some((part) => part === "." || part === ".."),
+    {
+      message: 'must be "." or "./relative/dir" inside the context (no "." or ".." elements)',
+    },
+  );
 
 const imageRef = z.string().regex(IMAGE_REF.pattern, IMAGE_REF.message);
 
@@ -110,6 +124,7 @@ export const PlanSchema = z
   .strict()
   .superRefine((plan, ctx) => {
     const seen = new Map<string, number>();
+    const moduleDirs = new Set(plan.modules.map((m) => m.dir));
     plan.targets.forEach((t, i) => {
       const first = seen.get(t.name);
       if (first !== undefined) {
@@ -119,7 +134,7 @@ export const PlanSchema = z
           message: `duplicate target name "${t.name}" (also targets[${first}])`,
         });
       } else seen.set(t.name, i);
-      if (!plan.modules.some((m) => m.dir === t.module)) {
+      if (!moduleDirs.has(t.module)) {
         ctx.addIssue({ code: "custom", path: ["targets", i, "module"], message: `no module with dir "${t.module}"` });
       }
     });
