@@ -158,7 +158,8 @@ function parseEmbedArgs(args: string): string[] | undefined {
       if (j >= args.length) return undefined;
       const value = unquoteGoString(args.slice(i, j + 1));
       j++;
-      if (value === undefined || (j < args.length && args[j] !== " " && args[j] !== "\t")) return undefined;
+      // An empty pattern ("" or ``) is invalid to the go command too.
+      if (!value || (j < args.length && args[j] !== " " && args[j] !== "\t")) return undefined;
       out.push(value);
     } else {
       while (j < args.length && args[j] !== " " && args[j] !== "\t") j++;

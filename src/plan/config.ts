@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { printable, UserError } from "../errors.js";
 import { ArtifactType, LambdaArch, LambdaRuntime } from "./schema.js";
 import { formatZodIssue } from "./zod-errors.js";
 
@@ -50,7 +50,7 @@ export function parseConfig(text: string, file: string): RpkConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`invalid JSON (${(error as Error).message})`, {
+    throw new UserError(`invalid JSON (${printable((error as Error).message)})`, {
       where: file,
       hint: "fix the config file syntax",
     });

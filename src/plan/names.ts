@@ -34,5 +34,29 @@ export function targetNames(mains: MainPackage[], modulePathOf: (dir: string) =>
       counts.get(name)! > 1 ? sanitize(main.dir.replace(/^\.\/?/, "").replace(/\//g, "-") || name) : name,
     );
   }
-  return names;
+  return disambiguate(names);
+}
+
+/**
+ * Names that still collide after sanitizing (`./API` and `./api`, `./a/x` next to `./a-x`): the first
+ * directory in sorted order keeps the name, the others get the smallest free `-2`, `-3`… suffix. Trees
+ * without collisions keep their names unchanged.
+ */
+function disambiguate(names: Map<string, string>): Map<string, string> {
+  const taken = new Set(names.values());
+  if (taken.size === names.size) return names;
+  const kept = new Set<string>();
+  const renamed = new Map<string, string>();
+  for (const dir of [...names.keys()].sort()) {
+    const name = names.get(dir)!;
+    if (!kept.has(name)) {
+      kept.add(name);
+      continue;
+    }
+    let n = 2;
+    while (taken.has(`${name}-${n}`)) n++;
+    taken.add(`${name}-${n}`);
+    renamed.set(dir, `${name}-${n}`);
+  }
+  return new Map([...names].map(([dir, name]) => [dir, renamed.get(dir) ?? name]));
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { printable, UserError } from "../errors.js";
 import { ConfigSchema } from "./config.js";
 import { serializeParsedPlan } from "./plan-text.js";
 import { type Plan, PlanSchema } from "./schema.js";
@@ -26,7 +26,7 @@ export function parsePlan(text: string, file = "rpk.json"): Plan {
     raw = JSON.parse(text);
   } catch (error) {
     const line = lineOf(text, (error as Error).message);
-    throw new UserError(`invalid JSON (${(error as Error).message})`, {
+    throw new UserError(`invalid JSON (${printable((error as Error).message)})`, {
       where: line ? `${file}:${line}` : file,
       hint: "regenerate it with `rpk plan`",
     });

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../../src/errors.js";
 import { parsePlan } from "../../../src/plan/serialize.js";
 
-const hello = JSON.parse(
-  readFileSync(new URL("../cli/__snapshots__/hello.rpk.json", import.meta.url), "utf8"),
-) as { targets: { package: string }[] };
+const hello = JSON.parse(readFileSync(new URL("../cli/__snapshots__/hello.rpk.json", import.meta.url), "utf8")) as {
+  targets: { package: string }[];
+};
 
 function withPackage(pkg: string): string {
   const plan = structuredClone(hello);
