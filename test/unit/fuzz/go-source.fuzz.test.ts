@@ -69,7 +69,8 @@ describe("Go source fuzz", () => {
         const scan = scanGoFile(source, { file: "x_linux.go", tags, ...(truncated ? { truncated } : {}) });
         expect(scan.file).toBe("x_linux.go");
         // A problem quotes the input escaped: still one line, no raw ESC.
-        if (scan.problem !== undefined) expect(scan.problem.includes("\n") || scan.problem.includes("\u001b")).toBe(false);
+        if (scan.problem !== undefined)
+          expect(scan.problem.includes("\n") || scan.problem.includes("\u001b")).toBe(false);
       }),
       fuzzParams(2000),
     );
