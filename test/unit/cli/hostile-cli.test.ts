@@ -45,7 +45,7 @@ describe("control bytes from input files", () => {
     const root = tree("escape", { "go.mod": "module example.com/x\n\ngo 1.2\x1bZ\x07\n" });
     const result = runRpk(["plan", root]);
     expect(result.code).toBe(1);
-    expect(result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect([...result.stderr].filter((c) => c !== "\n" && c.charCodeAt(0) < 0x20)).toEqual([]);
     expect(result.stderr).toContain('bad go version "1.2\\x1bZ\\x07"');
   });
 });
