@@ -132,17 +132,17 @@ function evalGoBuildExpr(expr: string, tags: ReadonlySet<string>): boolean {
 
 /** Evaluates the arguments of one `// +build` line: space = OR, comma = AND, leading ! = NOT. */
 function evalPlusBuildArgs(args: string, tags: ReadonlySet<string>): boolean {
+  // Counted before anything is split, so an overlong line costs one pass and no allocation.
+  if (plusBuildOperators(args) > MAX_PLUS_BUILD_OPERATORS) {
+    throw new ConstraintSyntaxError("expression too complex for // +build lines");
+  }
   const options = args
     .trim()
     .split(/[ \t]+/)
     .filter(Boolean);
   if (options.length === 0) throw new ConstraintSyntaxError("empty +build line");
-  const terms = options.map((option) => option.split(","));
-  const operators = terms.reduce((sum, option) => sum + option.length, 0) - 1;
-  if (operators > MAX_PLUS_BUILD_OPERATORS)
-    throw new ConstraintSyntaxError("expression too complex for // +build lines");
-  return terms.some((option) =>
-    option.every((term) => {
+  return options.some((option) =>
+    option.split(",").every((term) => {
       const negated = term.startsWith("!");
       const tag = negated ? term.slice(1) : term;
       if (tag === "" || tag.startsWith("!") || ![...tag].every((c) => TAG_CHAR.test(c))) {
@@ -151,6 +151,20 @@ function evalPlusBuildArgs(args: string, tags: ReadonlySet<string>): boolean {
       return tags.has(tag) !== negated;
     }),
   );
+}
+
+/** ANDs (commas) plus ORs (gaps between space-separated options) on a +build line. */
+function plusBuildOperators(args: string): number {
+  let operators = -1;
+  let inOption = false;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    const space = c === " " || c === "\t";
+    if (c === ",") operators++;
+    if (!space && !inOption) operators++;
+    inOption = !space;
+  }
+  return operators;
 }
 
 /**

@@ -38,13 +38,17 @@ interface Candidate {
   file: string;
 }
 
+/** The first line that is neither blank nor a # comment; lines are visited lazily (no split of the file). */
 function fromGoVersionFile(f: TextFile): Candidate | undefined {
-  const line = f.text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l !== "" && !l.startsWith("#"));
-  if (line === undefined) return undefined;
-  return { version: line, source: ".go-version", file: f.file };
+  const text = f.text;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line !== "" && !line.startsWith("#")) return { version: line, source: ".go-version", file: f.file };
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /**

@@ -49,7 +49,7 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
     goFiles.push(s.file.slice(s.file.lastIndexOf("/") + 1));
     for (const i of s.imports) imports.add(i.path);
     for (const e of s.embedPatterns) embeds.add(e);
-    lambdaStarts.push(...s.lambdaStarts);
+    for (const start of s.lambdaStarts) lambdaStarts.push(start); // no spread: a file may hold millions
     // A file that imports "C" only forces cgo when it is also selected without the cgo tag; a file guarded
     // by //go:build cgo normally has a pure-Go twin (//go:build !cgo) that CGO_ENABLED=0 builds use.
     if (cgoFile === undefined && s.importsC && s.buildsWithCgo && s.buildsWithoutCgo) cgoFile = s.file;

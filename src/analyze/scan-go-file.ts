@@ -180,7 +180,7 @@ function collectEmbeds(directives: LineComment[], scan: GoFileScan, decode: Deco
       scan.problem ??= `${scan.file}:${d.line}: malformed //go:embed line`;
       continue;
     }
-    scan.embedPatterns.push(...patterns);
+    for (const pattern of patterns) scan.embedPatterns.push(pattern); // no spread: a line may hold millions
   }
 }
 

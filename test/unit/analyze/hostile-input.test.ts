@@ -1,6 +1,13 @@
 /** Issue 13: hostile Go sources never make the scanner throw, and a bad file is reported, not dropped. */
 import { describe, expect, it } from "vitest";
-import { analyze, buildTagSet, evalBuildConstraint, scanGoFile } from "../../../src/analyze/index.js";
+import {
+  analyze,
+  buildTagSet,
+  evalBuildConstraint,
+  LAMBDA_PACKAGE,
+  miseGoVersion,
+  scanGoFile,
+} from "../../../src/analyze/index.js";
 import { goMod, makeTree } from "./tree.js";
 
 const tags = {
@@ -48,5 +55,34 @@ describe("build constraints nested past the go command's limit", () => {
     const analysis = await analyze(root);
     expect(analysis.packages[0]!.goFiles).toEqual(["main.go"]);
     expect(analysis.warnings).toEqual([expect.stringMatching(/^deep\.go: build expression too large/)]);
+  });
+});
+
+/** CPU milliseconds of `run` (not wall time: the machine is shared). */
+function cpuMs(run: () => unknown): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+describe("inputs that made parsers super-linear (the 1 vs 8 MiB checks are in test/unit/linear)", () => {
+  it("mise.toml: a 2 KB line of [, spaces and x (cubic regex: 3 s) parses in milliseconds", () => {
+    const text = `[${" ".repeat(2048)}x\n[tools]\ngo = "1.22"\n`;
+    let version: string | undefined;
+    expect(cpuMs(() => (version = miseGoVersion(text)))).toBeLessThan(250);
+    expect(version).toBe("1.22");
+  });
+
+  it("Go lexer: 1 MiB of block comments on one line of a Lambda file (quadratic line counting) lexes fast", () => {
+    const text = `package main\n\nimport "${LAMBDA_PACKAGE}"\n\n${"/**/`r`".repeat(150_000)}\nfunc main() { lambda.Start(h) }\n`;
+    let scan: ReturnType<typeof scanGoFile> | undefined;
+    expect(cpuMs(() => (scan = scanGoFile(text, { file: "main.go", tags })))).toBeLessThan(250);
+    expect(scan!.lambdaStarts).toEqual([{ call: "lambda.Start", pos: { file: "main.go", line: 6 } }]);
+  });
+
+  it("a //go:embed line with a million patterns does not overflow the stack", () => {
+    const text = `package main\n\nimport _ "embed"\n\n//go:embed ${"a ".repeat(1_000_000)}\nvar x string\n`;
+    expect(scanGoFile(text, { file: "main.go", tags }).embedPatterns).toHaveLength(1_000_000);
   });
 });
