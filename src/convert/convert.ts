@@ -29,8 +29,9 @@ export interface ConvertResult {
 
 export function selectTargets(plan: Plan, names: readonly string[] | undefined): PlanTarget[] {
   if (!names?.length) return plan.targets;
+  const byName = new Map(plan.targets.map((t) => [t.name, t]));
   return names.map((name) => {
-    const target = plan.targets.find((t) => t.name === name);
+    const target = byName.get(name);
     if (!target) {
       throw new UserError(`unknown target "${name}"`, {
         hint: `the plan has: ${plan.targets.map((t) => t.name).join(", ")}`,

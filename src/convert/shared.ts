@@ -27,7 +27,6 @@ export interface SharedPackagesGroup {
 }
 
 const dirOf = (pkg: string): string => pkg.replace(/^\.\/?/, "");
-const isUnder = (file: string, dir: string): boolean => dir === "" || file === dir || file.startsWith(`${dir}/`);
 
 /** Where `go build` must run so that every package of the group resolves: the workspace root or the module. */
 function buildRoot(plan: Plan, target: PlanTarget): { cwd: string; modules: string[] } {
@@ -53,11 +52,17 @@ function groupKey(plan: Plan, target: PlanTarget): string {
   ]);
 }
 
-/** The module a directory belongs to: the deepest module directory containing it. */
-function owningModule(dir: string, modules: string[]): string | undefined {
-  let best: string | undefined;
-  for (const m of modules) if (isUnder(dir, m) && (best === undefined || m.length > best.length)) best = m;
-  return best;
+/**
+ * The deepest of `dirs` that contains `file` (the file itself, its parent, … up to "" for the root): one Set
+ * lookup per path element, so matching every pattern of 40,000 targets stays linear.
+ */
+function deepestContaining(file: string, dirs: ReadonlySet<string>): string | undefined {
+  for (let p = file; ; ) {
+    if (dirs.has(p)) return p;
+    if (p === "") return undefined;
+    const slash = p.lastIndexOf("/");
+    p = slash < 0 ? "" : p.slice(0, slash);
+  }
 }
 
 /**
@@ -67,16 +72,19 @@ function owningModule(dir: string, modules: string[]): string | undefined {
  */
 export function sharedPackageGroups(plan: Plan, targets: readonly PlanTarget[]): SharedPackagesGroup[] {
   const mains = new Set(plan.targets.map((t) => dirOf(t.package)));
-  const allModules = plan.modules.map((m) => dirOf(m.dir));
+  const allModules = new Set(plan.modules.map((m) => dirOf(m.dir)));
   const byKey = new Map<string, PlanTarget[]>();
   for (const target of targets) {
     const key = groupKey(plan, target);
-    byKey.set(key, [...(byKey.get(key) ?? []), target]);
+    const members = byKey.get(key);
+    if (members) members.push(target);
+    else byKey.set(key, [target]);
   }
   const groups: SharedPackagesGroup[] = [];
   for (const [key, members] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (members.length < 2) continue;
-    const { cwd, modules } = buildRoot(plan, members[0]!);
+    const { cwd, modules: rootModules } = buildRoot(plan, members[0]!);
+    const modules = new Set(rootModules);
     const dirs = new Set<string>();
     const others = new Set<string>();
     for (const target of members) {
@@ -84,8 +92,8 @@ export function sharedPackageGroups(plan: Plan, targets: readonly PlanTarget[]):
         const goDir = /^(?:(.*)\/)?\*\.go$/.exec(pattern);
         if (goDir) {
           const dir = goDir[1] ?? "";
-          const module = owningModule(dir, allModules);
-          if (!mains.has(dir) && module !== undefined && modules.includes(module)) dirs.add(dir);
+          const module = deepestContaining(dir, allModules);
+          if (!mains.has(dir) && module !== undefined && modules.has(module)) dirs.add(dir);
         } else {
           others.add(pattern);
         }
@@ -95,10 +103,10 @@ export function sharedPackageGroups(plan: Plan, targets: readonly PlanTarget[]):
     const packageDirs = [...dirs].sort();
     const moduleFileSet = new Set(moduleFiles(plan));
     // Embedded files belong to the deepest package directory above them; keep those of shared packages.
-    const owners = [...packageDirs, ...mains];
-    const ownerOf = (p: string): string | undefined =>
-      owners.filter((d) => isUnder(p, d)).sort((a, b) => b.length - a.length)[0];
-    const extraIncludes = [...others].filter((p) => !moduleFileSet.has(p) && dirs.has(ownerOf(p) ?? "\0")).sort();
+    const owners = new Set([...packageDirs, ...mains]);
+    const extraIncludes = [...others]
+      .filter((p) => !moduleFileSet.has(p) && dirs.has(deepestContaining(p, owners) ?? "\0"))
+      .sort();
     groups.push({ key, targets: members, cwd, packageDirs, extraIncludes });
   }
   return groups;

@@ -50,11 +50,29 @@ export function toInput(output: Output, ctx: MarshalContext): PbInput {
   return input;
 }
 
+/** Index of each input list by value, so adding inputs to an op with thousands of mounts stays linear. */
+const inputIndexes = new WeakMap<PbInput[], Map<string, number>>();
+
+function inputKey(input: PbInput): string {
+  return `${input.digest}#${input.index ?? 0}`;
+}
+
 /** Appends `input` unless an equal one is present; returns its index (Go dedups inputs by value). */
 export function addInput(inputs: PbInput[], input: PbInput): number {
-  const found = inputs.findIndex((i) => i.digest === input.digest && (i.index ?? 0) === (input.index ?? 0));
-  if (found >= 0) return found;
+  let index = inputIndexes.get(inputs);
+  // Rebuilt when the list was appended to by other means (the index would miss those entries).
+  if (index?.size !== inputs.length) {
+    index = new Map();
+    inputs.forEach((existing, i) => {
+      if (!index!.has(inputKey(existing))) index!.set(inputKey(existing), i);
+    });
+    inputIndexes.set(inputs, index);
+  }
+  const key = inputKey(input);
+  const found = index.get(key);
+  if (found !== undefined) return found;
   inputs.push(input);
+  index.set(key, inputs.length - 1);
   return inputs.length - 1;
 }
 

@@ -9,6 +9,7 @@ import {
   ENV_NAME,
   type FieldRule,
   IMAGE_REF,
+  MAX_TARGETS,
   PLAN_SCHEMA_URL,
   PLAN_VERSION,
   TARGET_NAME,
@@ -40,12 +41,24 @@ function selectMains(analysis: Analysis, settings: PlanSettings, names: Map<stri
   const byName = new Map(analysis.mains.map((m) => [names.get(m.dir)!, m]));
   const known = [...byName.keys()].sort();
   return settings.targets.map((wanted) => {
-    const main = byName.get(wanted) ?? analysis.mains.find((m) => m.dir === wanted || m.dir === `./${wanted}`);
+    const main = byName.get(wanted) ?? mainsByDir(analysis).get(wanted) ?? mainsByDir(analysis).get(`./${wanted}`);
     if (!main) {
       throw new UserError(`unknown target "${wanted}"`, { hint: `known targets: ${known.join(", ")}` });
     }
     return main;
   });
+}
+
+const mainsIndex = new WeakMap<Analysis, Map<string, MainPackage>>();
+
+/** The analysis' main packages by dir, built once: a plan looks up every target's main in it. */
+function mainsByDir(analysis: Analysis): Map<string, MainPackage> {
+  let index = mainsIndex.get(analysis);
+  if (!index) {
+    index = new Map(analysis.mains.map((m) => [m.dir, m]));
+    mainsIndex.set(analysis, index);
+  }
+  return index;
 }
 
 export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Plan {
@@ -54,9 +67,16 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
   const modulePathOf = (dir: string) => primary.modules.find((m) => m.dir === dir)?.path ?? dir;
   const names = targetNames(primary.mains, modulePathOf);
   const chosen = selectMains(primary, settings, names);
+  if (chosen.length > MAX_TARGETS) {
+    throw new UserError(`${chosen.length} targets selected; rpk plans at most ${MAX_TARGETS} at a time`, {
+      where: primary.root,
+      hint: "build the tree in parts: name the targets of each with --target or `targets` in rpk.config.json",
+    });
+  }
 
+  const nameSet = new Set(names.values());
   for (const name of Object.keys(settings.overrides)) {
-    if (![...names.values()].includes(name)) {
+    if (!nameSet.has(name)) {
       throw new UserError(`override for unknown target "${name}"`, {
         where: "rpk.config.json: overrides",
         hint: `known targets: ${[...names.values()].sort().join(", ")}`,
@@ -77,7 +97,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     const analysis = analyses[goarch];
     if (!analysis) throw new Error(`internal: no analysis for ${goarch}`);
     // Build constraints differ per GOARCH: use this arch's view of the package.
-    const main = analysis.mains.find((m) => m.dir === chosenMain.dir) ?? chosenMain;
+    const main = mainsByDir(analysis).get(chosenMain.dir) ?? chosenMain;
     for (const dir of main.localPackages) packageDirs.add(dir);
     // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
     const include = contextIncludes(analysis, main.localPackages, settings.include);

@@ -6,6 +6,13 @@
 export const PLAN_SCHEMA_URL = "https://rpk.dev/schemas/plan-v1.json";
 export const PLAN_VERSION = 1;
 
+/**
+ * Most targets one plan may hold. Planning and LLB conversion are near-linear, but every target is an LLB
+ * subgraph of its own (10,000 targets: ~20 MB of LLB, ~5 s to plan and marshal here; 200,000 would take
+ * minutes and gigabytes). Larger trees build in parts, selected with --target or `targets`.
+ */
+export const MAX_TARGETS = 10_000;
+
 export interface FieldRule {
   pattern: RegExp;
   message: string;

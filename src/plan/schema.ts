@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUILD_TAG, ENV_NAME, IMAGE_REF, PLAN_SCHEMA_URL, PLAN_VERSION, TARGET_NAME } from "./patterns.js";
+import { BUILD_TAG, ENV_NAME, IMAGE_REF, MAX_TARGETS, PLAN_SCHEMA_URL, PLAN_VERSION, TARGET_NAME } from "./patterns.js";
 
 /**
  * The build plan, rpk.json. This zod schema is the single source of truth: the TypeScript types are inferred
@@ -119,7 +119,7 @@ export const PlanSchema = z
     modules: z.array(ModuleSchema).min(1),
     context: ContextSchema,
     artifact: ArtifactType,
-    targets: z.array(TargetSchema).min(1),
+    targets: z.array(TargetSchema).min(1).max(MAX_TARGETS, `at most ${MAX_TARGETS} targets per plan`),
   })
   .strict()
   .superRefine((plan, ctx) => {
