@@ -1,4 +1,6 @@
 /** Issue 13: hostile Go sources never make the scanner throw, and a bad file is reported, not dropped. */
+import { truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   analyze,
@@ -8,6 +10,7 @@ import {
   miseGoVersion,
   scanGoFile,
 } from "../../../src/analyze/index.js";
+import { UserError } from "../../../src/errors.js";
 import { goMod, makeTree } from "./tree.js";
 
 const tags = {
@@ -84,5 +87,18 @@ describe("inputs that made parsers super-linear (the 1 vs 8 MiB checks are in te
   it("a //go:embed line with a million patterns does not overflow the stack", () => {
     const text = `package main\n\nimport _ "embed"\n\n//go:embed ${"a ".repeat(1_000_000)}\nvar x string\n`;
     expect(scanGoFile(text, { file: "main.go", tags }).embedPatterns).toHaveLength(1_000_000);
+  });
+});
+
+describe("size limits of the files read whole", () => {
+  it.each(["go.mod", ".go-version", "mise.toml"])("a %s over 16 MiB is a UserError naming it", async (file) => {
+    const root = makeTree({ "go.mod": goMod("example.com/big"), "main.go": "package main\n\nfunc main() {}\n" });
+    if (file !== "go.mod") writeFileSync(join(root, file), "1.22\n");
+    truncateSync(join(root, file), 17 * 1024 * 1024); // sparse: only the size matters
+    const error = await analyze(root).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe(
+      `${file}: file is 17.0 MiB; rpk reads at most 16 MiB of it — this is not a real go.mod/go.work/version file: remove or shrink it`,
+    );
   });
 });
