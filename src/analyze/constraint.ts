@@ -121,12 +121,12 @@ function evalGoBuildExpr(expr: string, tags: ReadonlySet<string>): boolean {
     }
     const start = i;
     while (i < expr.length && TAG_CHAR.test(expr[i]!)) i++;
-    if (i === start) fail(i >= expr.length ? "unexpected end" : `unexpected "${expr[i]}"`);
+    if (i === start) fail(i >= expr.length ? "unexpected end" : `unexpected ${quoteInput(expr[i]!)}`);
     return tags.has(expr.slice(start, i));
   };
   const value = parseOr();
   skipSpace();
-  if (i < expr.length) fail(`unexpected "${expr[i]}"`);
+  if (i < expr.length) fail(`unexpected ${quoteInput(expr[i]!)}`);
   return value;
 }
 

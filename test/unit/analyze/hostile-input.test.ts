@@ -34,6 +34,11 @@ describe("build constraints nested past the go command's limit", () => {
     expect(scan.buildsWithoutCgo).toBe(false);
   });
 
+  it("quotes an unexpected control character escaped (found by npm run fuzz)", () => {
+    const scan = scanGoFile("//go:build \u001b\n\npackage main\n", { file: "esc.go", tags });
+    expect(scan.problem).toBe('esc.go: unexpected "\\x1b" in build constraint "\\x1b"');
+  });
+
   it("accepts 1000 operands and nesting 999 deep, as go/build/constraint does", () => {
     const set = tags.withCgo;
     expect(evalBuildConstraint(`//go:build ${Array.from({ length: 1000 }, () => "linux").join(" && ")}`, set)).toBe(
