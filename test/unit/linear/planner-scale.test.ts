@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { Analysis, MainPackage, PackageInfo } from "../../../src/analyze/types.js";
 import { sharedPackageGroups } from "../../../src/convert/shared.js";
 import { UserError } from "../../../src/errors.js";
-import { marshal, mkdir, scratch } from "../../../src/llb/index.js";
+import { marshal, mkdir, type PbInput, scratch } from "../../../src/llb/index.js";
+import { addInput } from "../../../src/llb/vertex.js";
 import { createPlan, DEFAULT_SETTINGS, type Plan } from "../../../src/plan/index.js";
 import { MAX_TARGETS } from "../../../src/plan/patterns.js";
 import { fakeAnalysis } from "../plan/fake-analysis.js";
@@ -70,6 +71,16 @@ describe("planner and converter scale", () => {
         })),
       });
     expectNearLinear(withMounts(1000), withMounts(8000), (state) => marshal(state.root(), { localUniqueId: "x" }));
+  });
+
+  it("the input dedup behind pbMounts and file ops (addInput)", () => {
+    const inputs = (count: number): PbInput[] =>
+      Array.from({ length: count * 2 }, (_, i) => ({ digest: `sha256:${(i % count).toString(16).padStart(64, "0")}` }));
+    expectNearLinear(inputs(1000), inputs(8000), (all) => {
+      const list: PbInput[] = [];
+      for (const input of all) addInput(list, input);
+      expect(list.length).toBe(all.length / 2);
+    });
   });
 
   it(`more than ${MAX_TARGETS} targets is a UserError that says how to split the build`, () => {
