@@ -50,6 +50,20 @@ describe("control bytes from input files", () => {
   });
 });
 
+describe("control bytes in names from the tree", () => {
+  it("rpk info prints a directory named with an escape sequence escaped", () => {
+    const root = tree("escape-dir", {
+      "go.mod": "module example.com/x\n\ngo 1.22\n",
+      "cmd/\u001b[2Jred/main.go": "package main\n\nfunc main() {}\n",
+    });
+    const result = runRpk(["info", root]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("./cmd/\\x1b[2Jred");
+    expect([...result.stdout].filter((c) => c !== "\n" && c.charCodeAt(0) < 0x20)).toEqual([]);
+  });
+});
+
 describe("pre-release Go versions", () => {
   const main = "package main\n\nfunc main() {}\n";
 
