@@ -6,10 +6,12 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../errors.js";
 import { buildTagSet } from "./constraint.js";
+import { classifyThroughDependencies } from "./deps.js";
 import { type GoVersionSources, resolveGoVersion, type TextFile } from "./go-version.js";
 import { parseGoVersion } from "./gover.js";
 import { checkTextFileSize } from "./limits.js";
 import { classifyMains } from "./mains.js";
+import { ModuleSources } from "./modcache.js";
 import { findBuildModules } from "./modules.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
 import type { Analysis, AnalyzeOptions } from "./types.js";
@@ -57,14 +59,21 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
 
   const goMinor = parseGoVersion(goVersion.version)!.minor;
   const tagOptions = { arch, goMinor, tags: options.tags ?? [] };
-  const { packages, warnings } = walkPackages({
+  const tags = {
+    withCgo: buildTagSet({ ...tagOptions, cgo: true }),
+    withoutCgo: buildTagSet({ ...tagOptions, cgo: false }),
+  };
+  const { packages, warnings } = walkPackages({ root: absRoot, modules: build.modules, tags });
+  const mains = classifyMains(packages);
+  // Third-party imports can make a main a Lambda (an adapter starts the runtime) or cgo (a binding).
+  const moduleSources = new ModuleSources({
     root: absRoot,
     modules: build.modules,
-    tags: {
-      withCgo: buildTagSet({ ...tagOptions, cgo: true }),
-      withoutCgo: buildTagSet({ ...tagOptions, cgo: false }),
-    },
+    ...(build.workspace ? { workspace: build.workspace } : {}),
+    ...(options.modCache ? { modCache: options.modCache } : {}),
   });
+  const localModules = build.modules.map((m) => m.path);
+  classifyThroughDependencies(mains, packages, { root: absRoot, sources: moduleSources, tags, localModules });
 
   const analysis: Analysis = {
     root: absRoot,
@@ -72,7 +81,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
     modules: build.modules,
     goVersion,
     packages,
-    mains: classifyMains(packages),
+    mains,
     warnings: [...build.warnings, ...warnings].sort(compareStrings),
   };
   if (build.workspace) analysis.workspace = build.workspace;

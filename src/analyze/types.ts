@@ -111,6 +111,12 @@ export interface PackageInfo {
   lambdaStarts: LambdaStartCall[];
 }
 
+/**
+ * Where an answer about a main (Lambda or command, cgo or not) came from: its own tree, third-party sources
+ * read from vendor/ or the module cache, or nowhere yet (sources missing: a probe inside the build decides).
+ */
+export type AnswerSource = "local" | "vendor" | "modcache" | "probe-needed";
+
 export interface MainPackage {
   dir: string;
   importPath: string;
@@ -126,6 +132,13 @@ export interface MainPackage {
   cgoReason?: string;
   /** Package dirs of the build that this main imports transitively, including itself, sorted. */
   localPackages: string[];
+  /** Where `kind` and `cgo` were decided (set by the dependency pass; absent means local). */
+  lambdaSource?: AnswerSource;
+  cgoSource?: AnswerSource;
+  /** When an answer is "probe-needed": the modules whose sources are not on the machine, sorted. */
+  unreadModules?: string[];
+  /** For Lambdas: the aws-lambda-go version the build requires and where (e.g. "go.mod:5"). */
+  lambdaGo?: { version: string; where: string };
 }
 
 export interface Analysis {
@@ -145,4 +158,6 @@ export interface AnalyzeOptions {
   arch?: GoArch; // default amd64
   /** Extra build tags (from user settings) for constraint evaluation. */
   tags?: string[];
+  /** Absolute GOMODCACHE where third-party sources are read (the CLI resolves it from the environment). */
+  modCache?: string;
 }

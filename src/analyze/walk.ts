@@ -44,7 +44,7 @@ function ignoreMatcher(patterns: string[]): (relToModule: string) => boolean {
 const CHUNK_SIZE = 8192;
 const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
 
-function readAndScan(abs: string, file: string, tags: WalkOptions["tags"]): GoFileScan {
+export function readAndScan(abs: string, file: string, tags: WalkOptions["tags"]): GoFileScan {
   const fd = openSync(abs, "r");
   try {
     const n = readSync(fd, chunk, 0, CHUNK_SIZE, 0);

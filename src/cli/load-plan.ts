@@ -32,5 +32,8 @@ export async function loadOrCreatePlan(
     });
     return { plan, dir, settings };
   }
-  return { plan: (await planDirectory(dir, settings)).plan, dir, settings };
+  const { modCacheFromEnv, warnAboutUnknownDetections } = await import("./mod-cache.js");
+  const { plan } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
+  await warnAboutUnknownDetections(plan);
+  return { plan, dir, settings };
 }

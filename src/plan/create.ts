@@ -1,6 +1,7 @@
 import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
 import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
+import { checkLambdaGo, targetDetection } from "./detection.js";
 import { chooseGolangImage } from "./golang-image.js";
 import { chooseCgoImage } from "./images.js";
 import { targetNames } from "./names.js";
@@ -102,6 +103,8 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
     const include = contextIncludes(analysis, main.localPackages, settings.include);
     const runtime = override.runtime ?? settings.runtime;
+    checkLambdaGo(main, runtime);
+    const detection = targetDetection(main);
     const cgo = override.cgo ?? main.cgo;
     const image = cgo
       ? chooseCgoImage({
@@ -135,6 +138,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
       include,
       output: main.kind === "lambda" ? "bootstrap" : name,
+      ...(detection ? { detection } : {}),
     };
   });
   targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -8,12 +8,16 @@ import { GOARCH_OF, type PlanSettings } from "./settings.js";
  * Analyzes `dir` for every GOARCH the settings ask for and builds the plan. Returns the primary analysis too,
  * for `rpk info`.
  */
-export async function planDirectory(dir: string, settings: PlanSettings): Promise<{ plan: Plan; analysis: Analysis }> {
+export async function planDirectory(
+  dir: string,
+  settings: PlanSettings,
+  options: { modCache?: string } = {},
+): Promise<{ plan: Plan; analysis: Analysis }> {
   const arches = new Set([GOARCH_OF[settings.arch]]);
   for (const override of Object.values(settings.overrides)) if (override.arch) arches.add(GOARCH_OF[override.arch]);
   const analyses: AnalysesByArch = {};
   for (const arch of [...arches].sort()) {
-    analyses[arch] = await analyze(dir, { arch, tags: settings.tags });
+    analyses[arch] = await analyze(dir, { arch, tags: settings.tags, ...options });
   }
   const analysis = analyses[GOARCH_OF[settings.arch]]!;
   return { plan: createPlan(analyses, settings), analysis };

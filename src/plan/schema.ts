@@ -78,6 +78,18 @@ export const BuildSettingsSchema = z
   })
   .strict();
 
+export const AnswerSource = z
+  .enum(["local", "vendor", "modcache", "probe-needed"])
+  .describe("where an answer came from: the tree, third-party sources in vendor/ or GOMODCACHE, or not known yet");
+
+export const DetectionSchema = z
+  .object({
+    kind: AnswerSource.describe("where `kind` (Lambda or command) was decided"),
+    cgo: AnswerSource.describe("where `cgo` was decided"),
+    unread: z.array(z.string()).optional().describe("modules whose sources were missing when an answer is unknown"),
+  })
+  .strict();
+
 export const TargetSchema = z
   .object({
     name: z.string().regex(TARGET_NAME.pattern, TARGET_NAME.message),
@@ -97,6 +109,7 @@ export const TargetSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/)
       .describe("binary name inside the artifact (bootstrap for Lambdas)"),
+    detection: DetectionSchema.optional().describe("present when third-party code decided (or left open) kind or cgo"),
   })
   .strict();
 

@@ -45,6 +45,7 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
       lines.push(`      ${main.reason}`);
     }
     if (main.cgoReason) lines.push(`      cgo: ${main.cgoReason}`);
+    lines.push(...answerSourceLines(main));
     if (target)
       lines.push(
         `      ${target.arch} ${target.runtime} → ${target.kind === "lambda" ? `${target.name}.zip (bootstrap)` : target.output}`,
@@ -55,18 +56,37 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   return `${lines.map(printable).join("\n")}\n`;
 }
 
+const SOURCE_TEXT = {
+  local: "the tree's own sources",
+  vendor: "third-party sources in vendor/",
+  modcache: "third-party sources in GOMODCACHE",
+  "probe-needed": "unknown: dependency sources missing",
+} as const;
+
+/** Where the Lambda/command and cgo answers came from, and what was missing when they are unknown. */
+function answerSourceLines(main: Analysis["mains"][number]): string[] {
+  const lines = [
+    `      decided from: kind — ${SOURCE_TEXT[main.lambdaSource ?? "local"]}; cgo — ${SOURCE_TEXT[main.cgoSource ?? "local"]}`,
+  ];
+  if (main.unreadModules?.length)
+    lines.push(`      missing sources: ${main.unreadModules.join(", ")} (run go mod download)`);
+  if (main.lambdaGo) lines.push(`      aws-lambda-go ${main.lambdaGo.version} (${main.lambdaGo.where})`);
+  return lines;
+}
+
 export const infoCommand = {
   command: "info [dir]",
   describe: "Show what rpk found in a Go tree and why each target is or is not a Lambda",
   builder: (yargs: Argv) => withPlanOptions(yargs),
   handler: async (args: PlanArgs) => {
-    const [{ planDirectory }, { resolvePlanInputs }, { writeStdout }] = await Promise.all([
+    const [{ planDirectory }, { resolvePlanInputs }, { writeStdout }, { modCacheFromEnv }] = await Promise.all([
       import("../../plan/index.js"),
       import("../plan-inputs.js"),
       import("../io.js"),
+      import("../mod-cache.js"),
     ]);
     const { dir, settings } = await resolvePlanInputs(args);
-    const { plan, analysis } = await planDirectory(dir, settings);
+    const { plan, analysis } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
     await writeStdout(renderInfo(analysis, plan));
   },
 };

@@ -13,15 +13,22 @@ export const planCommand = {
   handler: async (args: PlanArgs & { out?: string }) => {
     // Loaded on demand, like every command's implementation: `rpk --version` and the other commands
     // should not pay for the analyzer and the planner.
-    const [{ planDirectory }, { serializeParsedPlan }, { resolvePlanInputs }, { writeFileAtomic, writeStdout }] =
-      await Promise.all([
-        import("../../plan/from-directory.js"),
-        import("../../plan/plan-text.js"),
-        import("../plan-inputs.js"),
-        import("../io.js"),
-      ]);
+    const [
+      { planDirectory },
+      { serializeParsedPlan },
+      { resolvePlanInputs },
+      { writeFileAtomic, writeStdout },
+      modCache,
+    ] = await Promise.all([
+      import("../../plan/from-directory.js"),
+      import("../../plan/plan-text.js"),
+      import("../plan-inputs.js"),
+      import("../io.js"),
+      import("../mod-cache.js"),
+    ]);
     const { dir, settings } = await resolvePlanInputs(args);
-    const { plan } = await planDirectory(dir, settings);
+    const { plan } = await planDirectory(dir, settings, { modCache: modCache.modCacheFromEnv() });
+    await modCache.warnAboutUnknownDetections(plan);
     // createPlan's plan is checked and in schema key order (test/unit/plan checks that against the zod schema).
     const text = serializeParsedPlan(plan);
     if (args.out && args.out !== "-") await writeFileAtomic(args.out, text);
