@@ -71,6 +71,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
     modules: build.modules,
     ...(build.workspace ? { workspace: build.workspace } : {}),
     ...(options.modCache ? { modCache: options.modCache } : {}),
+    ...(options.modCacheIsProbe ? { modCacheIsProbe: true } : {}),
   });
   const localModules = build.modules.map((m) => m.path);
   classifyThroughDependencies(mains, packages, { root: absRoot, sources: moduleSources, tags, localModules });

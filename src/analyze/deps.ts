@@ -43,14 +43,14 @@ interface Found<T> {
   /** Import paths from the package asked about down to the one that answers. */
   chain: string[];
   what: T;
-  source: "vendor" | "modcache";
+  source: PackageLocation["source"];
 }
 
 /** What a dependency package and everything below it contribute. */
 interface Reach {
   cgo?: Found<string>;
   start?: Found<LambdaStartCall>;
-  read: Set<"vendor" | "modcache">;
+  read: Set<PackageLocation["source"]>;
   missing: Set<string>;
 }
 
@@ -185,7 +185,8 @@ function sourceOf(decidedLocally: boolean, found: Found<unknown> | undefined, al
   if (decidedLocally) return "local";
   if (found) return found.source;
   if (all.missing.size > 0) return "probe-needed";
-  return all.read.has("modcache") ? "modcache" : all.read.has("vendor") ? "vendor" : "local";
+  for (const source of ["probe", "modcache", "vendor"] as const) if (all.read.has(source)) return source;
+  return "local";
 }
 
 /** Everything the main's dependencies contribute, with chains starting at the main. */

@@ -61,7 +61,7 @@ export interface RequiredModule {
 export interface PackageLocation {
   importPath: string;
   module: RequiredModule;
-  source: "vendor" | "modcache";
+  source: "vendor" | "modcache" | "probe";
   /** Absolute directory of the package, when its module's sources are on the machine. */
   dir?: string;
   /** Absolute module root (for the module's own go.mod requirements), when on the machine. */
@@ -76,6 +76,8 @@ export interface ModuleSourceOptions {
   workspace?: { work: GoWorkFile };
   /** Absolute GOMODCACHE; without it only vendor/ is read. */
   modCache?: string;
+  /** The cache holds what the build's probe read: answers from it are labelled "probe". */
+  modCacheIsProbe?: boolean;
 }
 
 interface Replacement {
@@ -166,7 +168,7 @@ export class ModuleSources {
       (fromModuleDir ? longestPrefix(importPath, this.requiresOf(fromModuleDir)) : undefined);
     if (!module) return undefined;
     const replacement = this.replaced.get(`${module.path}@${module.version}`) ?? this.replaced.get(module.path);
-    const location: PackageLocation = { importPath, module, source: "modcache" };
+    const location: PackageLocation = { importPath, module, source: this.o.modCacheIsProbe ? "probe" : "modcache" };
     if (replacement && isDirectoryPath(replacement.newPath)) {
       // Local replacements inside the tree are build modules (read as local packages); this one is not.
       location.missing = `${module.path} (replaced by ${replacement.newPath}, outside the analysed directory)`;

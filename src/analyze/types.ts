@@ -113,9 +113,10 @@ export interface PackageInfo {
 
 /**
  * Where an answer about a main (Lambda or command, cgo or not) came from: its own tree, third-party sources
- * read from vendor/ or the module cache, or nowhere yet (sources missing: a probe inside the build decides).
+ * read from vendor/ or the module cache, from sources a probe inside the build listed and read (`rpk build`),
+ * or nowhere yet (sources missing: the build's probe decides).
  */
-export type AnswerSource = "local" | "vendor" | "modcache" | "probe-needed";
+export type AnswerSource = "local" | "vendor" | "modcache" | "probe" | "probe-needed";
 
 export interface MainPackage {
   dir: string;
@@ -160,4 +161,6 @@ export interface AnalyzeOptions {
   tags?: string[];
   /** Absolute GOMODCACHE where third-party sources are read (the CLI resolves it from the environment). */
   modCache?: string;
+  /** Set when `modCache` holds what the build's probe read (answers from it are reported as "probe"). */
+  modCacheIsProbe?: boolean;
 }

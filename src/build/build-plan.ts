@@ -4,6 +4,7 @@ import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
+import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
 
 /**
  * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway
@@ -25,6 +26,11 @@ export interface BuildPlanOptions {
   noCache?: boolean;
   /** Called with progress-worthy notes (e.g. resolved base images); optional. */
   log?: (message: string) => void;
+  /**
+   * Re-plans with dependency sources a probe read inside the build; given, targets the plan marks
+   * "probe-needed" are decided by that probe before anything else is built (see probe.ts).
+   */
+  resolveWithProbe?: ResolveWithProbe;
 }
 
 export interface PlanBuildResult extends BuildResult {
@@ -32,6 +38,24 @@ export interface PlanBuildResult extends BuildResult {
   imageConfig?: ImageConfig;
   /** The platform compiles ran on. */
   buildPlatform: Platform;
+}
+
+/** The options the probe's steps share with the build's (same download vertex, same context). */
+function probeConvertOptions(
+  options: BuildPlanOptions,
+  buildPlatform: Platform,
+): ConvertOptions & { buildPlatform: Platform } {
+  return {
+    ...(options.targets ? { targets: options.targets } : {}),
+    buildPlatform,
+    contextName: options.contextName ?? "context",
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    goEnv: options.goEnv ?? {},
+    network: options.network ?? "sandbox",
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.ssh ? { ssh: true } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
+  };
 }
 
 /** The daemon's native platform: compiles run there and cross-compile, never under emulation. */
@@ -42,12 +66,20 @@ function nativePlatform(workers: { platforms: Platform[] }[]): Platform {
 
 export async function buildPlan(
   bridge: LLBBridge,
-  plan: Plan,
+  planned: Plan,
   options: BuildPlanOptions = {},
 ): Promise<PlanBuildResult> {
   const ping = await bridge.ping();
   const buildPlatform = nativePlatform(ping.workers);
   const llbCaps = [...ping.llbCaps.values()].filter((c) => c.enabled).map((c) => c.id);
+  const plan = options.resolveWithProbe
+    ? await resolveUnknownTargets(bridge, planned, {
+        convert: probeConvertOptions(options, buildPlatform),
+        llbCaps,
+        resolve: options.resolveWithProbe,
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : planned;
 
   const baseConfigs = new Map<string, ImageConfig>();
   if (plan.artifact === "image") {

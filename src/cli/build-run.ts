@@ -13,6 +13,7 @@ import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
 import { explainImagePullFailure } from "./image-pull-error.js";
 import { loadOrCreatePlan } from "./load-plan.js";
+import { replanWithProbe } from "./probe-replan.js";
 import { type OutputSpec, parseCacheSpec, parseOutputSpec, parseSecretSpec, parseSshSpec } from "./specs.js";
 
 const DEFAULT_OUTPUT = "dist/lambda";
@@ -105,6 +106,11 @@ export async function runBuild(args: BuildArgs): Promise<void> {
     throw new UserError("image output needs a Lambda target", { hint: "the selected targets are all commands" });
   }
 
+  // Targets the plan could not decide (dependency sources missing here) are probed inside the build.
+  const resolveWithProbe = replanWithProbe(args, artifact);
+  const probeOptions = resolveWithProbe
+    ? { resolveWithProbe, log: (message: string) => process.stderr.write(`rpk: ${message}\n`) }
+    : {};
   const secrets = (args.secret ?? []).map(parseSecretSpec);
   const ssh = (args.ssh ?? []).map((s) => parseSshSpec(s, process.env.SSH_AUTH_SOCK));
   const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
@@ -168,6 +174,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
               secrets: secrets.map((s) => ({ id: s.id, target: secretTarget(s.id) })),
               ssh: ssh.length > 0,
               cacheImports,
+              ...probeOptions,
             }),
         });
         renderer.done();

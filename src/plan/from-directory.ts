@@ -11,7 +11,7 @@ import { GOARCH_OF, type PlanSettings } from "./settings.js";
 export async function planDirectory(
   dir: string,
   settings: PlanSettings,
-  options: { modCache?: string } = {},
+  options: { modCache?: string; modCacheIsProbe?: boolean } = {},
 ): Promise<{ plan: Plan; analysis: Analysis }> {
   const arches = new Set([GOARCH_OF[settings.arch]]);
   for (const override of Object.values(settings.overrides)) if (override.arch) arches.add(GOARCH_OF[override.arch]);

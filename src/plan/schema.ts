@@ -79,8 +79,10 @@ export const BuildSettingsSchema = z
   .strict();
 
 export const AnswerSource = z
-  .enum(["local", "vendor", "modcache", "probe-needed"])
-  .describe("where an answer came from: the tree, third-party sources in vendor/ or GOMODCACHE, or not known yet");
+  .enum(["local", "vendor", "modcache", "probe", "probe-needed"])
+  .describe(
+    "where an answer came from: the tree, third-party sources in vendor/ or GOMODCACHE, the build's probe, or not known yet",
+  );
 
 export const DetectionSchema = z
   .object({

@@ -170,4 +170,39 @@ describe("rpk build: Lambdas decided by their dependencies", () => {
     },
     BUILD_TIMEOUT,
   );
+
+  it(
+    "decides targets whose module sources are not on this machine with a probe inside the build",
+    async () => {
+      const probeEnv = rpkEnv(env, { ...goEnv, GOMODCACHE: emptyModCache });
+      const adapterOut = join(scratch, "out-probe-adapter");
+      const adapter = await rpkBuildOk([adapterApp, "-o", adapterOut, "--progress", "plain"], { env: probeEnv });
+      expect(adapter.stderr).toContain("rpk: warning: target adapter-app: Lambda or command and cgo unknown");
+      expect(adapter.stderr).toContain("[probe] go list -deps (adapter-app)");
+      expect(adapter.stderr).toMatch(
+        /rpk: probe: adapter-app is a lambda \(planned as command; read \d+ dependency files in the build\)/,
+      );
+      const invoked = await invokeZippedBootstrap({
+        env,
+        zip: join(adapterOut, "adapter-app.zip"),
+        bootstrap: join(scratch, "probe-adapter-bootstrap"),
+        event: { name: "probe" },
+      });
+      expect(invoked.result.body).toEqual({ answer: "hello probe" });
+
+      const cgoOut = join(scratch, "out-probe-cgo");
+      const cgo = await rpkBuildOk([cgoDep, "-o", cgoOut, "--progress", "plain"], { env: probeEnv });
+      expect(cgo.stderr).toMatch(
+        /rpk: probe: cgo-dep is a lambda with cgo \(planned as lambda; read \d+ dependency files/,
+      );
+      const summed = await invokeZippedBootstrap({
+        env,
+        zip: join(cgoOut, "cgo-dep.zip"),
+        bootstrap: join(scratch, "probe-cgo-bootstrap"),
+        event: { a: 1, b: 2 },
+      });
+      expect(summed.result.body).toEqual({ sum: 3 });
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -60,6 +60,7 @@ const SOURCE_TEXT = {
   local: "the tree's own sources",
   vendor: "third-party sources in vendor/",
   modcache: "third-party sources in GOMODCACHE",
+  probe: "third-party sources read by the build's probe",
   "probe-needed": "unknown: dependency sources missing",
 } as const;
 
