@@ -222,9 +222,15 @@ export function classifyThroughDependencies(mains: MainPackage[], packages: Pack
   for (const main of mains) {
     const pkg = byPath.get(main.importPath);
     if (!pkg) continue;
-    const reach = reachOfMain(pkg, byPath, walker);
     const wasLambda = main.kind === "lambda";
     const wasCgo = main.cgo;
+    if (wasLambda && lambdaGo) main.lambdaGo = lambdaGo;
+    if (wasLambda && wasCgo) {
+      // Both answers are already yes: nothing third-party can change them.
+      main.lambdaSource = main.cgoSource = "local";
+      continue;
+    }
+    const reach = reachOfMain(pkg, byPath, walker);
     if (!wasLambda && reach.start) {
       const { chain, what } = reach.start;
       main.kind = "lambda";
@@ -240,7 +246,7 @@ export function classifyThroughDependencies(mains: MainPackage[], packages: Pack
     main.cgoSource = sourceOf(wasCgo, reach.cgo, reach);
     const unknown = main.lambdaSource === "probe-needed" || main.cgoSource === "probe-needed";
     if (unknown) main.unreadModules = [...reach.missing].sort(compareStrings);
-    if (main.kind === "lambda" && lambdaGo) main.lambdaGo = lambdaGo;
+    if (!wasLambda && main.kind === "lambda" && lambdaGo) main.lambdaGo = lambdaGo;
   }
 }
 
