@@ -5,9 +5,11 @@ import { join, resolve } from "node:path";
 import { buildPlan } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
+import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
 import type { BuildArgs } from "./build-args.js";
+import { checkSecrets } from "./build-secrets.js";
 import { printBuildSummary } from "./build-summary.js";
 import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
@@ -28,11 +30,6 @@ function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefin
     throw new UsageError(`--artifact ${requested} does not match --output type=${outputs[0]!.type}`);
   }
   return implied;
-}
-
-/** Secret id `netrc` is where Go's module fetcher looks for credentials; others go to /run/secrets. */
-function secretTarget(id: string): string {
-  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
 }
 
 function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
@@ -106,6 +103,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   }
 
   const secrets = (args.secret ?? []).map(parseSecretSpec);
+  await checkSecrets(secrets, wanted, process.env);
   const ssh = (args.ssh ?? []).map((s) => parseSshSpec(s, process.env.SSH_AUTH_SOCK));
   const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
   const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
@@ -165,7 +163,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
               goEnv,
               network: args.network,
               noCache: !args.cache,
-              secrets: secrets.map((s) => ({ id: s.id, target: secretTarget(s.id) })),
+              secrets: secrets.map((s) => ({ id: s.id, target: secretPath(s.id) })),
               ssh: ssh.length > 0,
               cacheImports,
             }),

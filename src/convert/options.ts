@@ -28,9 +28,12 @@ export interface ConvertOptions {
   goEnv?: GoPassthroughEnv;
   /** Network of steps that fetch modules: BuildKit's sandbox network by default. */
   network?: "sandbox" | "host";
-  /** Secrets to mount into module downloads and compiles, e.g. a .netrc for private modules. */
+  /**
+   * Secrets the build was given, e.g. a .netrc for private modules: all are mounted into the module download,
+   * a compile gets only those its target names (PlanTarget.secrets).
+   */
   secrets?: readonly { id: string; target: string }[];
-  /** Forward the client's SSH agent into module downloads (git over ssh for GOPRIVATE modules). */
+  /** Forward the client's SSH agent into the module download (git over ssh for GOPRIVATE modules); never compiles. */
   ssh?: boolean;
   /**
    * Resolved config of the Lambda base image per runtime and platform, for image output. The build function

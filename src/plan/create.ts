@@ -123,6 +123,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
         a < b ? -1 : a > b ? 1 : 0,
       ),
     );
+    const secrets = sortedUnique([...(settings.secrets ?? []), ...(override.secrets ?? [])]);
     return {
       name,
       package: main.dir,
@@ -135,6 +136,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
       include,
       output: main.kind === "lambda" ? "bootstrap" : name,
+      ...(secrets.length > 0 ? { secrets } : {}),
     };
   });
   targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -14,6 +14,8 @@ export interface PlanSettings {
   cgoImage?: string;
   include: string[];
   overrides: Record<string, TargetOverride>;
+  /** Secret ids every target's compile may read (config `secrets`); per target in `overrides`. */
+  secrets?: string[];
 }
 
 /** Settings given on the command line; every field optional. */
@@ -55,6 +57,7 @@ export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings
     ...(c.cgoImage ? { cgoImage: c.cgoImage } : {}),
     include: c.include ?? [],
     overrides: c.overrides ?? {},
+    ...(c.secrets?.length ? { secrets: c.secrets } : {}),
   };
 }
 
