@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { buildPlan } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
 import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
@@ -32,12 +33,17 @@ function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefin
   return implied;
 }
 
+/** `--build-arg KEY=VALUE` for the variables that reach the build; others get a warning, not silence. */
 function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
+  const known: string[] = [...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV];
   const env: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--build-arg expects KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    if (known.includes(key)) env[key] = pair.slice(eq + 1);
+    else
+      process.stderr.write(`rpk: warning: --build-arg ${key} is ignored: only ${known.join(", ")} reach the build\n`);
   }
   return env;
 }

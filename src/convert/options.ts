@@ -13,7 +13,15 @@ export const GO_PASSTHROUGH_ENV = [
   "GOSUMDB",
 ] as const;
 
-export type GoPassthroughEnv = Partial<Record<(typeof GO_PASSTHROUGH_ENV)[number], string>>;
+/**
+ * Accepted only as build args, never from the environment: `SSL_CERT_FILE` names a CA bundle inside the build
+ * (a secret's path, for a private module proxy with its own CA); a host path would mean nothing there.
+ */
+export const BUILD_ARG_ONLY_ENV = ["SSL_CERT_FILE"] as const;
+
+export type GoPassthroughEnv = Partial<
+  Record<(typeof GO_PASSTHROUGH_ENV)[number] | (typeof BUILD_ARG_ONLY_ENV)[number], string>
+>;
 
 export interface ConvertOptions {
   /** Only these targets (names); all of the plan's when absent. */

@@ -1,7 +1,7 @@
 import { type CacheMount, image, type Mount, type Platform, type State } from "../llb/index.js";
 import type { PlanTarget } from "../plan/schema.js";
 import type { ConvertOptions } from "./options.js";
-import { GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
 
 /** The golang image on the build platform, with the environment every Go step shares. */
 export function toolchainState(ref: string, platform: Platform, noCache = false): State {
@@ -19,7 +19,7 @@ export function toolchainState(ref: string, platform: Platform, noCache = false)
 /** GOPROXY and friends as given by the user, sorted so the step's cache key does not depend on their order. */
 export function passthroughEnv(options: ConvertOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of GO_PASSTHROUGH_ENV) {
+  for (const key of [...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV]) {
     const value = options.goEnv?.[key];
     if (value !== undefined && value !== "") env[key] = value;
   }
