@@ -43,7 +43,10 @@ function selectMains(analysis: Analysis, settings: PlanSettings, names: Map<stri
   return settings.targets.map((wanted) => {
     const main = byName.get(wanted) ?? mainsByDir(analysis).get(wanted) ?? mainsByDir(analysis).get(`./${wanted}`);
     if (!main) {
-      throw new UserError(`unknown target "${wanted}"`, { hint: `known targets: ${known.join(", ")}` });
+      throw new UserError(`unknown target "${wanted}"`, {
+        ...(settings.targetsFrom ? { where: `${settings.targetsFrom}: targets` } : {}),
+        hint: `known targets: ${known.join(", ")}`,
+      });
     }
     return main;
   });

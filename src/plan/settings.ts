@@ -4,6 +4,8 @@ import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./sche
 /** User settings after merging the config file with CLI flags (flags win; lists and env maps add up). */
 export interface PlanSettings {
   targets?: string[];
+  /** The config file `targets` came from, named in errors; absent when --target chose them. */
+  targetsFrom?: string;
   arch: LambdaArchName;
   runtime: LambdaRuntimeName;
   artifact: ArtifactTypeName;
