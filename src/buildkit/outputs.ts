@@ -23,6 +23,8 @@ export interface StagedOutput {
   destination: string;
   /** How the commit swaps it in: rename next to the destination, or entries inside it (a mount point). */
   mode: "beside" | "inside";
+  /** Set when the session failed to write the export here. */
+  writeError?: Error;
 }
 
 /** What every staging directory's name ends with: `.rpk-<pid>-<hex>` (the pid finds abandoned ones). */
@@ -71,7 +73,21 @@ export async function stageOutput(
       throw outputError(error, destination);
     });
   }
-  return { target: { kind: local ? "directory" : "file", path: staging }, destination: absolute, mode };
+  const staged: StagedOutput = {
+    target: { kind: local ? "directory" : "file", path: staging },
+    destination: absolute,
+    mode,
+  };
+  staged.target.onWriteError = (error) => {
+    staged.writeError ??= error;
+  };
+  return staged;
+}
+
+/** The first local write failure of a failed build, said with the user's path (the daemon's text names none). */
+export function writeFailure(outputs: readonly (StagedOutput | undefined)[]): Error | undefined {
+  const failed = outputs.find((output) => output?.writeError);
+  return failed ? outputError(failed.writeError, failed.destination) : undefined;
 }
 
 /** Removes what a failed build left in the staging location. */

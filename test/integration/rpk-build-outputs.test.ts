@@ -169,6 +169,23 @@ describe("paths that cannot work are refused before the build", () => {
     }
   });
 
+  it("a full disk during the export: the user's path and what to do, nothing left on the disk", async () => {
+    const small = join(scratch, "small");
+    mkdirSync(small);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", small]);
+    try {
+      const out = join(small, "out");
+      const result = await runRpkBuild([alpha, "-o", out, "--progress", "quiet"], quick);
+      expect(result.code).toBe(1);
+      expect(rpkLines(result)).toEqual([
+        `rpk: cannot write the build output to ${out}: no space left on device (ENOSPC) — the disk is full: free some space or give -o a path on another disk`,
+      ]);
+      expect(readdirSync(small)).toEqual([]);
+    } finally {
+      execFileSync("umount", [small]);
+    }
+  });
+
   it("a missing or unset --secret source: one line before the build, not a lost daemon connection", async () => {
     const missing = join(scratch, "no-such-secret");
     const out = join(scratch, "secret-out");
