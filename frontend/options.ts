@@ -6,7 +6,7 @@
  */
 // Deep imports on purpose: this runs before the frontend's first Solve, so it must not pull in zod or grpc-js
 // (the plan schema and the converter load while the daemon serves that Solve).
-import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../src/convert/options.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../src/convert/options.js";
 import { UserError } from "../src/errors.js";
 import type { CacheImport } from "../src/gateway/types.js";
 import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "../src/plan/schema.js";
@@ -155,7 +155,7 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
     cacheImports: [],
     ignored: [],
   };
-  const goNames = new Set<string>(GO_PASSTHROUGH_ENV);
+  const goNames = new Set<string>([...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV]);
   let platformArchs: LambdaArchName[] | undefined;
   let arch: LambdaArchName | undefined;
 

@@ -11,7 +11,7 @@ import type { BuildResult, DefinitionInput, LLBBridge } from "../gateway/types.j
 import type { BuildkitConnection } from "./connection.js";
 import { type CacheEntry, ControlClient } from "./control.js";
 import { BuildError, daemonErrorDetails, describeCallError, isServiceError } from "./errors.js";
-import { commitOutput, discardOutput, type StagedOutput, stageOutput } from "./outputs.js";
+import { commitOutput, discardOutput, type StagedOutput, stageOutput, writeFailure } from "./outputs.js";
 import type { SolveStatus } from "./progress/types.js";
 import { newIdentifier, type Session } from "./session/session.js";
 
@@ -139,7 +139,7 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   } catch (error) {
     for (const output of staged) if (output) await discardOutput(output).catch(() => undefined);
     if (signal?.aborted) throw abortError(signal);
-    throw error;
+    throw writeFailure(staged) ?? error;
   } finally {
     signal?.removeEventListener("abort", onAbort);
     statusCancel.abort();

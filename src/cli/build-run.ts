@@ -5,9 +5,12 @@ import { join, resolve } from "node:path";
 import { buildPlan } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
+import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
 import type { BuildArgs } from "./build-args.js";
+import { checkSecrets } from "./build-secrets.js";
 import { printBuildSummary } from "./build-summary.js";
 import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
@@ -31,17 +34,17 @@ function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefin
   return implied;
 }
 
-/** Secret id `netrc` is where Go's module fetcher looks for credentials; others go to /run/secrets. */
-function secretTarget(id: string): string {
-  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
-}
-
+/** `--build-arg KEY=VALUE` for the variables that reach the build; others get a warning, not silence. */
 function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
+  const known: string[] = [...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV];
   const env: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--build-arg expects KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    if (known.includes(key)) env[key] = pair.slice(eq + 1);
+    else
+      process.stderr.write(`rpk: warning: --build-arg ${key} is ignored: only ${known.join(", ")} reach the build\n`);
   }
   return env;
 }
@@ -112,6 +115,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
     ? { resolveWithProbe, log: (message: string) => process.stderr.write(`rpk: ${message}\n`) }
     : {};
   const secrets = (args.secret ?? []).map(parseSecretSpec);
+  await checkSecrets(secrets, wanted, process.env);
   const ssh = (args.ssh ?? []).map((s) => parseSshSpec(s, process.env.SSH_AUTH_SOCK));
   const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
   const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
@@ -171,7 +175,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
               goEnv,
               network: args.network,
               noCache: !args.cache,
-              secrets: secrets.map((s) => ({ id: s.id, target: secretTarget(s.id) })),
+              secrets: secrets.map((s) => ({ id: s.id, target: secretPath(s.id) })),
               ssh: ssh.length > 0,
               cacheImports,
               ...probeOptions,

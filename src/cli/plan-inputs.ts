@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { UsageError, UserError } from "../errors.js";
 // Not ../plan/index.js: that re-exports the zod schema, which planning without a config file never needs.
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../plan/config-file.js";
+import { BUILD_TAG, ENV_NAME, IMAGE_REF } from "../plan/patterns.js";
 import { type FlagSettings, mergeSettings, type PlanSettings } from "../plan/settings.js";
 import type { PlanArgs } from "./plan-options.js";
 
@@ -12,9 +13,19 @@ function parseEnvPairs(pairs: string[] | undefined): Record<string, string> | un
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--env expects KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    if (!ENV_NAME.pattern.test(key)) throw new UsageError(`--env ${pair}: ${ENV_NAME.message}`);
+    env[key] = pair.slice(eq + 1);
   }
   return env;
+}
+
+/** Bad flag values are usage errors (exit 2), caught here before they could reach a plan. */
+function parseTags(values: string[] | undefined): string[] | undefined {
+  const tags = values?.flatMap((t) => t.split(",")).filter(Boolean);
+  const bad = tags?.find((tag) => !BUILD_TAG.pattern.test(tag));
+  if (bad !== undefined) throw new UsageError(`--tags ${bad}: ${BUILD_TAG.message}`);
+  return tags;
 }
 
 /** Checks DIR, loads the config and merges it with the flags. */
@@ -33,10 +44,15 @@ export async function resolvePlanInputs(args: PlanArgs): Promise<{ dir: string; 
     ...(args.arch ? { arch: args.arch } : {}),
     ...(args.runtime ? { runtime: args.runtime } : {}),
     ...(args.artifact ? { artifact: args.artifact } : {}),
-    ...(args.tags ? { tags: args.tags.flatMap((t) => t.split(",")).filter(Boolean) } : {}),
+    ...(args.tags ? { tags: parseTags(args.tags) } : {}),
     ...(args.ldflags ? { ldflags: args.ldflags } : {}),
     ...(args.env ? { env: parseEnvPairs(args.env) } : {}),
     ...(args["go-image"] ? { goImage: args["go-image"] } : {}),
   };
-  return { dir, settings: mergeSettings(config, flags) };
+  if (args["go-image"] && !IMAGE_REF.pattern.test(args["go-image"])) {
+    throw new UsageError(`--go-image ${args["go-image"]}: ${IMAGE_REF.message}`);
+  }
+  const settings = mergeSettings(config, flags);
+  if (config?.targets && !flags.targets) settings.targetsFrom = args.config ?? DEFAULT_CONFIG_FILE;
+  return { dir, settings };
 }

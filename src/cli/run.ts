@@ -7,6 +7,7 @@ import { infoCommand } from "./commands/info.js";
 import { llbCommand } from "./commands/llb.js";
 import { planCommand } from "./commands/plan.js";
 import { schemaCommand } from "./commands/schema.js";
+import { explainUsage } from "./usage-hints.js";
 
 const EXIT_FAILURE = 1;
 const EXIT_INTERRUPTED = 130;
@@ -79,7 +80,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .fail((message, error) => {
       if (error) throw error;
       // Throwing stops yargs from running the command after a validation failure.
-      throw new UsageError(`${message.replace(/\s*\n\s*/g, " ")} (see rpk --help)`);
+      const names = COMMANDS.map((c) => c.command.split(" ")[0]!);
+      throw new UsageError(`${explainUsage(message.replace(/\s*\n\s*/g, " "), argv, names)} (see rpk --help)`);
     })
     .exitProcess(false);
   let run: RunCommand;

@@ -4,7 +4,7 @@ import { cgoImageProblem } from "../plan/images.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
-import { buildCacheMount, compileEnv, credentialMounts, modCacheMount } from "./toolchain.js";
+import { buildCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
 /** `./services/orders/cmd` relative to module `./services/orders` → `./cmd`; the module root itself → `.` */
 export function packageArg(target: PlanTarget): string {
@@ -92,7 +92,7 @@ export function compileTarget(options: {
         : []),
       modCacheMount,
       buildCacheMount,
-      ...credentialMounts(options.convert),
+      ...compileSecretMounts(target.secrets, options.convert),
     ],
     ...step(
       `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${artifact?.zip ? ` → ${artifact.file}` : ""}`,

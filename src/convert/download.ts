@@ -1,7 +1,7 @@
 import type { State } from "../llb/index.js";
 import type { Plan } from "../plan/index.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
-import { credentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
+import { downloadCredentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /**
  * `go mod download` over just the module files, into the shared module cache mount. Compiles build on this
@@ -19,7 +19,7 @@ export function downloadModules(toolchain: State, modFiles: State, plan: Plan, o
       // Writable: go may touch go.sum; nothing it writes there is kept.
       { type: "bind", dest: LAYOUT.src, from: modFiles, noOutput: true },
       modCacheMount,
-      ...credentialMounts(options),
+      ...downloadCredentialMounts(options),
     ],
     ...step("[modules] go mod download", options),
   });

@@ -1,6 +1,12 @@
 export { goBuildArgs, packageArg } from "./compile.js";
 export { type ConvertResult, convertPlan, type LambdaImageResult, selectTargets } from "./convert.js";
 export { LAMBDA_BOOTSTRAP_PATH, lambdaImageConfig } from "./image.js";
-export { type ConvertOptions, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, LAYOUT } from "./options.js";
+export {
+  BUILD_ARG_ONLY_ENV,
+  type ConvertOptions,
+  GO_PASSTHROUGH_ENV,
+  type GoPassthroughEnv,
+  LAYOUT,
+} from "./options.js";
 export { PROBE_BUNDLE, probeDependencies } from "./probe.js";
 export { moduleFiles } from "./sources.js";

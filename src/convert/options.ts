@@ -13,7 +13,15 @@ export const GO_PASSTHROUGH_ENV = [
   "GOSUMDB",
 ] as const;
 
-export type GoPassthroughEnv = Partial<Record<(typeof GO_PASSTHROUGH_ENV)[number], string>>;
+/**
+ * Accepted only as build args, never from the environment: `SSL_CERT_FILE` names a CA bundle inside the build
+ * (a secret's path, for a private module proxy with its own CA); a host path would mean nothing there.
+ */
+export const BUILD_ARG_ONLY_ENV = ["SSL_CERT_FILE"] as const;
+
+export type GoPassthroughEnv = Partial<
+  Record<(typeof GO_PASSTHROUGH_ENV)[number] | (typeof BUILD_ARG_ONLY_ENV)[number], string>
+>;
 
 export interface ConvertOptions {
   /** Only these targets (names); all of the plan's when absent. */
@@ -28,9 +36,12 @@ export interface ConvertOptions {
   goEnv?: GoPassthroughEnv;
   /** Network of steps that fetch modules: BuildKit's sandbox network by default. */
   network?: "sandbox" | "host";
-  /** Secrets to mount into module downloads and compiles, e.g. a .netrc for private modules. */
+  /**
+   * Secrets the build was given, e.g. a .netrc for private modules: all are mounted into the module download,
+   * a compile gets only those its target names (PlanTarget.secrets).
+   */
   secrets?: readonly { id: string; target: string }[];
-  /** Forward the client's SSH agent into module downloads (git over ssh for GOPRIVATE modules). */
+  /** Forward the client's SSH agent into the module download (git over ssh for GOPRIVATE modules); never compiles. */
   ssh?: boolean;
   /**
    * Resolved config of the Lambda base image per runtime and platform, for image output. The build function

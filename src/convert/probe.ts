@@ -4,7 +4,7 @@ import { packageArg } from "./compile.js";
 import { downloadModules } from "./download.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { contextState, moduleFilesState } from "./sources.js";
-import { credentialMounts, modCacheMount, passthroughEnv, toolchainState } from "./toolchain.js";
+import { downloadCredentialMounts, modCacheMount, passthroughEnv, toolchainState } from "./toolchain.js";
 
 /** The probe's output file: every non-test .go file (and go.mod) of the third-party packages the targets import. */
 export const PROBE_BUNDLE = "deps.bundle";
@@ -59,7 +59,7 @@ export function probeDependencies(plan: Plan, targets: PlanTarget[], options: Co
       { type: "bind", dest: LAYOUT.out, from: scratch() },
       { type: "tmpfs", dest: LAYOUT.tmp },
       modCacheMount,
-      ...credentialMounts(options),
+      ...downloadCredentialMounts(options),
     ],
     ...step(`[probe] go list -deps (${targets.map((t) => t.name).join(", ")})`, options),
   });

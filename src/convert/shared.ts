@@ -4,7 +4,7 @@ import type { Plan, PlanTarget } from "../plan/index.js";
 import { goCompileFlags } from "./compile.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { contextSlice, moduleFiles } from "./sources.js";
-import { buildCacheMount, compileEnv, credentialMounts, modCacheMount } from "./toolchain.js";
+import { buildCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
 /**
  * Why this step exists: Go's build cache does not share work between concurrent `go` processes, so on an
@@ -49,6 +49,8 @@ function groupKey(plan: Plan, target: PlanTarget): string {
     build.tags,
     build.flags,
     Object.entries(build.env).sort(),
+    // Only targets that may read the same secrets share a step (absent when none: keys stay as they were).
+    ...(target.secrets ? [target.secrets] : []),
   ]);
 }
 
@@ -162,7 +164,7 @@ export function compileSharedPackages(options: {
         { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },
         modCacheMount,
         buildCacheMount,
-        ...credentialMounts(convert),
+        ...compileSecretMounts(first.secrets, convert),
       ],
       ...step(`[shared] go build ${describePackages(packages)} (${first.build.goos}/${first.build.goarch})`, convert),
     })

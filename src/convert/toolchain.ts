@@ -1,7 +1,7 @@
 import { type CacheMount, image, type Mount, type Platform, type State } from "../llb/index.js";
 import type { PlanTarget } from "../plan/schema.js";
 import type { ConvertOptions } from "./options.js";
-import { GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
 
 /** The golang image on the build platform, with the environment every Go step shares. */
 export function toolchainState(ref: string, platform: Platform, noCache = false): State {
@@ -19,7 +19,7 @@ export function toolchainState(ref: string, platform: Platform, noCache = false)
 /** GOPROXY and friends as given by the user, sorted so the step's cache key does not depend on their order. */
 export function passthroughEnv(options: ConvertOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of GO_PASSTHROUGH_ENV) {
+  for (const key of [...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV]) {
     const value = options.goEnv?.[key];
     if (value !== undefined && value !== "") env[key] = value;
   }
@@ -50,9 +50,31 @@ export const buildCacheMount: CacheMount = {
   sharing: "shared",
 };
 
-/** Secret and SSH mounts for steps that may fetch private modules. */
-export function credentialMounts(options: ConvertOptions): Mount[] {
+/** Where a secret is mounted: `netrc` where Go's module fetcher reads credentials, others under /run/secrets. */
+export function secretPath(id: string): string {
+  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
+}
+
+/**
+ * Secret and SSH mounts of the module download: every secret the build was given (private modules need
+ * them there, and that step runs no code from the tree).
+ */
+export function downloadCredentialMounts(options: ConvertOptions): Mount[] {
   const mounts: Mount[] = (options.secrets ?? []).map((s) => ({ type: "secret", id: s.id, dest: s.target }));
   if (options.ssh) mounts.push({ type: "ssh" });
   return mounts;
+}
+
+/**
+ * Secret mounts of a compile: only the ids its target names (rpk.config.json `secrets`). A compile runs code
+ * from the tree and its cgo dependencies, which could embed a secret in the binary or print it in an error,
+ * so a secret reaches no compile that did not ask for it, and the SSH agent reaches none. A named secret the
+ * build was not given is mounted at its usual path all the same: BuildKit then reports it missing.
+ */
+export function compileSecretMounts(ids: readonly string[] | undefined, options: ConvertOptions): Mount[] {
+  return (ids ?? []).map((id) => ({
+    type: "secret",
+    id,
+    dest: options.secrets?.find((s) => s.id === id)?.target ?? secretPath(id),
+  }));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { printable, UserError } from "../errors.js";
+import { SECRET_ID } from "./patterns.js";
 import { ArtifactType, LambdaArch, LambdaRuntime } from "./schema.js";
 import { formatZodIssue } from "./zod-errors.js";
 
@@ -12,6 +13,9 @@ export const CONFIG_SCHEMA_URL = "https://rpk.dev/schemas/config-v1.json";
 
 const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names only"), z.string());
 const tagList = z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, "build tags are letters, digits, _ and ."));
+const secretList = z
+  .array(z.string().regex(SECRET_ID.pattern, SECRET_ID.message))
+  .describe("ids of `--secret` values the compile may read (the module download gets every secret by default)");
 
 const TargetOverrideSchema = z
   .object({
@@ -21,6 +25,7 @@ const TargetOverrideSchema = z
     ldflags: z.string().optional(),
     env: envMap.optional(),
     cgo: z.boolean().optional().describe("force cgo on or off when the analyzer cannot tell (third-party cgo)"),
+    secrets: secretList.optional(),
   })
   .strict();
 
@@ -37,6 +42,7 @@ export const ConfigSchema = z
     goImage: z.string().optional().describe("override the golang image"),
     cgoImage: z.string().optional().describe("golang image for cgo targets (glibc ≤ runtime's)"),
     include: z.array(z.string().min(1)).optional().describe("extra context patterns the build needs"),
+    secrets: secretList.optional().describe("ids of `--secret` values every target's compile may read"),
     overrides: z.record(z.string(), TargetOverrideSchema).optional().describe("per-target settings by target name"),
   })
   .strict();

@@ -44,7 +44,10 @@ function selectMains(analysis: Analysis, settings: PlanSettings, names: Map<stri
   return settings.targets.map((wanted) => {
     const main = byName.get(wanted) ?? mainsByDir(analysis).get(wanted) ?? mainsByDir(analysis).get(`./${wanted}`);
     if (!main) {
-      throw new UserError(`unknown target "${wanted}"`, { hint: `known targets: ${known.join(", ")}` });
+      throw new UserError(`unknown target "${wanted}"`, {
+        ...(settings.targetsFrom ? { where: `${settings.targetsFrom}: targets` } : {}),
+        hint: `known targets: ${known.join(", ")}`,
+      });
     }
     return main;
   });
@@ -126,6 +129,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
         a < b ? -1 : a > b ? 1 : 0,
       ),
     );
+    const secrets = sortedUnique([...(settings.secrets ?? []), ...(override.secrets ?? [])]);
     return {
       name,
       package: main.dir,
@@ -138,6 +142,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
       include,
       output: main.kind === "lambda" ? "bootstrap" : name,
+      ...(secrets.length > 0 ? { secrets } : {}),
       ...(detection ? { detection } : {}),
     };
   });

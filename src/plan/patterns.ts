@@ -31,3 +31,7 @@ export const TARGET_NAME: FieldRule = {
   pattern: /^[a-z0-9][a-z0-9._-]*$/,
   message: "lower-case letters, digits, '.', '_' and '-'",
 };
+export const SECRET_ID: FieldRule = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  message: "secret ids are letters, digits, '.', '_' and '-'",
+};

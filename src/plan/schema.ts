@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { BUILD_TAG, ENV_NAME, IMAGE_REF, MAX_TARGETS, PLAN_SCHEMA_URL, PLAN_VERSION, TARGET_NAME } from "./patterns.js";
+import {
+  BUILD_TAG,
+  ENV_NAME,
+  IMAGE_REF,
+  MAX_TARGETS,
+  PLAN_SCHEMA_URL,
+  PLAN_VERSION,
+  SECRET_ID,
+  TARGET_NAME,
+} from "./patterns.js";
 
 /**
  * The build plan, rpk.json. This zod schema is the single source of truth: the TypeScript types are inferred
@@ -111,6 +120,11 @@ export const TargetSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/)
       .describe("binary name inside the artifact (bootstrap for Lambdas)"),
+    secrets: z
+      .array(z.string().regex(SECRET_ID.pattern, SECRET_ID.message))
+      .min(1)
+      .optional()
+      .describe("ids of build secrets this target's compile may read; no other step but the module download gets one"),
     detection: DetectionSchema.optional().describe("present when third-party code decided (or left open) kind or cgo"),
   })
   .strict();

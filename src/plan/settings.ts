@@ -4,6 +4,8 @@ import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./sche
 /** User settings after merging the config file with CLI flags (flags win; lists and env maps add up). */
 export interface PlanSettings {
   targets?: string[];
+  /** The config file `targets` came from, named in errors; absent when --target chose them. */
+  targetsFrom?: string;
   arch: LambdaArchName;
   runtime: LambdaRuntimeName;
   artifact: ArtifactTypeName;
@@ -14,6 +16,8 @@ export interface PlanSettings {
   cgoImage?: string;
   include: string[];
   overrides: Record<string, TargetOverride>;
+  /** Secret ids every target's compile may read (config `secrets`); per target in `overrides`. */
+  secrets?: string[];
 }
 
 /** Settings given on the command line; every field optional. */
@@ -55,6 +59,7 @@ export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings
     ...(c.cgoImage ? { cgoImage: c.cgoImage } : {}),
     include: c.include ?? [],
     overrides: c.overrides ?? {},
+    ...(c.secrets?.length ? { secrets: c.secrets } : {}),
   };
 }
 

@@ -43,12 +43,30 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until `pid` is gone; returns false if it is still there after `timeoutMs`. */
+/**
+ * Polls until `pid` has exited; returns false if it is still running after `timeoutMs`. Exited means: no such
+ * process, a pid now used by another program (its command line lacks `marker`), or a zombie another process
+ * must reap. Our own child stays a zombie only until Node's event loop reaps it, which it does while we
+ * sleep here, so for a daemon this process started, "exited" means the pid is gone (callers can rely on
+ * `kill(pid, 0)` failing once this returns true).
+ */
 export async function waitForExit(pid: number, timeoutMs: number, marker: string): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await isProcessWithArg(pid, marker))) return true;
-    await sleep(50);
+  for (;;) {
+    if (await hasExited(pid, marker)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(20);
   }
-  return !(await isProcessWithArg(pid, marker));
+}
+
+async function hasExited(pid: number, marker: string): Promise<boolean> {
+  if (!isProcessAlive(pid)) return true;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat === undefined) return !(await procMounted()) ? false : !isProcessAlive(pid);
+  // Fields after "(comm) ": state, ppid, …; comm may hold spaces and parentheses, so split after the last ")".
+  const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  if (state === "Z" || state === "X") return Number(ppid) !== process.pid;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  // An exiting process has released its memory (empty command line) but is not gone yet: keep waiting.
+  return cmdline !== "" && !cmdline.split("\0").includes(marker);
 }

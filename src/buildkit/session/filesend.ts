@@ -9,11 +9,15 @@ import * as grpc from "@grpc/grpc-js";
 import { decodeBytesMessage } from "../../gateway/proto.js";
 import { DirectoryReceiver } from "./receive-dir.js";
 
-export type ExportTarget =
-  /** Receive a `local` export into this (empty, private) directory. */
-  | { kind: "directory"; path: string }
+export type ExportTarget = (
+  | /** Receive a `local` export into this (empty, private) directory. */
+  { kind: "directory"; path: string }
   /** Receive a `tar`/`oci`/`docker` byte stream into this file. */
-  | { kind: "file"; path: string };
+  | { kind: "file"; path: string }
+) & {
+  /** Told when writing here fails (ENOSPC, EACCES…): the daemon only sees a generic export failure. */
+  onWriteError?: (error: Error) => void;
+};
 
 export interface ExportReceived {
   exporterId: number;
@@ -44,6 +48,7 @@ export function serveFileSend(
   }
   const done = (bytes: number) => onReceived?.({ exporterId, target, metadata, bytes });
   const failed = (error: Error) => {
+    target.onWriteError?.(error);
     if (!call.writableEnded) call.emit("error", { code: grpc.status.INTERNAL, details: error.message });
   };
   if (target.kind === "directory") {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { crc32 } from "node:zlib";
 
@@ -23,8 +24,10 @@ export interface ModuleProxy {
   /** `go.sum` lines for the module (zip hash and go.mod hash). */
   goSumLines: string;
   mode: "serve" | "hold";
-  /** Paths requested so far, in order. */
+  /** Paths requested so far, in order (with the right credentials, for a private proxy). */
   requests: string[];
+  /** Paths a private proxy refused for missing or wrong credentials. */
+  unauthorized: string[];
   /** Resolves when the next request arrives (or at once if one is already held). */
   nextRequest(): Promise<string>;
   /** Resolves when every held request's connection has been closed by the client. */
@@ -33,7 +36,18 @@ export interface ModuleProxy {
   close(): Promise<void>;
 }
 
-export async function startModuleProxy(module: FakeModule, mode: "serve" | "hold"): Promise<ModuleProxy> {
+/** A private proxy: HTTPS with this key pair, answering 401 to requests without these basic-auth credentials. */
+export interface PrivateProxyOptions {
+  tls: { key: Buffer; cert: Buffer };
+  login: string;
+  password: string;
+}
+
+export async function startModuleProxy(
+  module: FakeModule,
+  mode: "serve" | "hold",
+  privately?: PrivateProxyOptions,
+): Promise<ModuleProxy> {
   const files = { "go.mod": `module ${module.path}\n\ngo 1.22\n`, ...module.files };
   const prefix = `${module.path}@${module.version}/`;
   const zip = storedZip(
@@ -64,6 +78,7 @@ export async function startModuleProxy(module: FakeModule, mode: "serve" | "hold
     goSumLines,
     mode,
     requests: [],
+    unauthorized: [],
     nextRequest: () =>
       proxy.mode === "hold" && held.size > 0
         ? Promise.resolve(proxy.requests.at(-1)!)
@@ -74,8 +89,16 @@ export async function startModuleProxy(module: FakeModule, mode: "serve" | "hold
     close: () => closeServer(server, held),
   };
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const expectedAuth = privately
+    ? `Basic ${Buffer.from(`${privately.login}:${privately.password}`).toString("base64")}`
+    : undefined;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? "/";
+    if (expectedAuth && req.headers.authorization !== expectedAuth) {
+      proxy.unauthorized.push(path);
+      res.writeHead(401, { "www-authenticate": 'Basic realm="rpk"' }).end("unauthorized\n");
+      return;
+    }
     proxy.requests.push(path);
     const waiters = requestWaiters;
     requestWaiters = [];
@@ -97,12 +120,13 @@ export async function startModuleProxy(module: FakeModule, mode: "serve" | "hold
     }
     const [type, body] = route();
     res.writeHead(200, { "content-type": type, "content-length": body.length }).end(body);
-  });
+  };
+  const server: Server = privately ? createTlsServer(privately.tls, handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.url = `${privately ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;
 }
 
