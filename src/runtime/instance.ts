@@ -44,7 +44,8 @@ export interface InstanceEvents {
   onDelivered?(instance: Instance, requestId: string): void;
 }
 
-type State = "starting" | "idle" | "busy" | "gone";
+/** `between`: answered an invocation, not yet asking for the next one (it will in a moment). */
+type State = "starting" | "idle" | "busy" | "between" | "gone";
 
 export class Instance {
   readonly id = randomBytes(16).toString("hex");
@@ -66,6 +67,11 @@ export class Instance {
 
   get idle(): boolean {
     return this.state === "idle";
+  }
+
+  /** Just answered and about to ask for more: worth waiting for instead of starting another instance. */
+  get between(): boolean {
+    return this.state === "between";
   }
 
   get gone(): boolean {
@@ -238,7 +244,7 @@ export class Instance {
   private finish(running: Running, payload: Buffer, errorType?: string): void {
     clearTimeout(running.timer);
     this.running = undefined;
-    if (this.state === "busy") this.state = "starting";
+    if (this.state === "busy") this.state = "between";
     const durationMs = performance.now() - running.startedAt;
     // Output the bootstrap wrote just before answering may still be in the pipe: take it one turn later.
     setImmediate(() =>

@@ -87,6 +87,9 @@ export class FunctionPool {
         continue;
       }
       if (this.instances.size >= Math.max(1, this.settings.concurrency)) return;
+      // Instances that just answered ask for their next event within moments; a cold start takes longer.
+      const soonIdle = [...this.instances].filter((instance) => instance.between).length;
+      if (this.queue.length <= soonIdle) return;
       const instance = new Instance(this.settings, this.events);
       this.instances.add(instance);
       this.started += 1;
