@@ -42,6 +42,8 @@ export interface InstanceEvents {
   onOutput?(chunk: Buffer, instance: Instance): void;
   /** An event was handed to the bootstrap. */
   onDelivered?(instance: Instance, requestId: string): void;
+  /** The instance is done with that event (answered, failed, timed out or crashed). */
+  onSettled?(instance: Instance, requestId: string): void;
 }
 
 /** `between`: answered an invocation, not yet asking for the next one (it will in a moment). */
@@ -244,6 +246,7 @@ export class Instance {
   private finish(running: Running, payload: Buffer, errorType?: string): void {
     clearTimeout(running.timer);
     this.running = undefined;
+    this.events.onSettled?.(this, running.requestId);
     if (this.state === "busy") this.state = "between";
     const durationMs = performance.now() - running.startedAt;
     // Output the bootstrap wrote just before answering may still be in the pipe: take it one turn later.

@@ -15,6 +15,8 @@ export interface PoolOptions {
   onOutput?: (chunk: Buffer) => void;
   /** Called when an event is handed to an instance (tests use it to check one event per instance). */
   onDelivered?: (instanceId: string, requestId: string) => void;
+  /** Called when an instance is done with an event it was handed. */
+  onSettled?: (instanceId: string, requestId: string) => void;
 }
 
 export interface PoolStats {
@@ -40,6 +42,7 @@ export class FunctionPool {
       },
       onOutput: (chunk) => options.onOutput?.(chunk),
       onDelivered: (instance, requestId) => options.onDelivered?.(instance.id, requestId),
+      onSettled: (instance, requestId) => options.onSettled?.(instance.id, requestId),
     };
   }
 
