@@ -105,16 +105,35 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
       else output.write(data);
     },
   );
-  relay = relayConnection(launch.runtimeApi, (bytes) => relayProcess.write(bytes));
+  let bootstrapEnded!: (exit: InstanceExit) => void;
+  const reported = new Promise<InstanceExit>((resolve) => {
+    bootstrapEnded = resolve;
+  });
+  relay = relayConnection(
+    launch.runtimeApi,
+    (bytes) => relayProcess.write(bytes),
+    (exit) => {
+      // The relay exits right after this report; closing stdin lets the daemon finish the process.
+      relayProcess.closeStdin();
+      bootstrapEnded({ code: exit.code, description: exit.description });
+    },
+  );
   let released: Promise<void> | undefined;
   const release = () => {
     released ??= containers.releaseContainer(id).catch(() => undefined);
     return released;
   };
-  const exited: Promise<InstanceExit> = relayProcess.exited.then(async (exit) => {
+  const exited: Promise<InstanceExit> = Promise.race([
+    reported,
+    relayProcess.exited.then((exit) => describeRelayExit(exit, relay?.exit)),
+  ]).then(async (exit) => {
+    // Output already sent stays readable; the container goes once the process is done or cancelled.
+    const timer = setTimeout(() => relayProcess.cancel(), KILL_GRACE_MS);
+    await relayProcess.exited;
+    clearTimeout(timer);
     output.end();
     await release();
-    return describeRelayExit(exit, relay?.exit);
+    return exit;
   });
   try {
     await relayProcess.started;

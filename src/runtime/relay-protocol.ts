@@ -53,8 +53,16 @@ export interface RelayConnection {
   readonly exit: { code: number; description: string } | undefined;
 }
 
-/** Answers the relay's Runtime API calls with `runtimeApi`, writing responses with `send` (the relay's stdin). */
-export function relayConnection(runtimeApi: RuntimeApiHandler, send: (bytes: Buffer) => void): RelayConnection {
+/**
+ * Answers the relay's Runtime API calls with `runtimeApi`, writing responses with `send` (the relay's
+ * stdin). `onExit` hears the relay's report that the bootstrap ended, which can come well before the
+ * container process's own exit status (the daemon reports that only once every pipe is closed).
+ */
+export function relayConnection(
+  runtimeApi: RuntimeApiHandler,
+  send: (bytes: Buffer) => void,
+  onExit?: (exit: { code: number; description: string }) => void,
+): RelayConnection {
   const decode = decodeFrames();
   let exit: { code: number; description: string } | undefined;
   const answer = async (frame: RelayFrame) => {
@@ -78,7 +86,10 @@ export function relayConnection(runtimeApi: RuntimeApiHandler, send: (bytes: Buf
     receive(chunk) {
       for (const frame of decode(chunk)) {
         if (frame.type === "request") void answer(frame);
-        else if (frame.type === "exit") exit = { code: frame.code ?? 0, description: frame.exit ?? "" };
+        else if (frame.type === "exit") {
+          exit = { code: frame.code ?? 0, description: frame.exit ?? "" };
+          onExit?.(exit);
+        }
       }
     },
     get exit() {

@@ -42,6 +42,7 @@ function relayProcesses(): string[] {
 describe("bootstrap in a gateway container", () => {
   let connection: BuildkitConnection;
   let runtimeDir: string;
+  let faultsDir: string;
 
   beforeAll(async () => {
     const out = join(scratchDir, "out");
@@ -53,6 +54,18 @@ describe("bootstrap in a gateway container", () => {
     if (!bootstrap) throw new Error(`hello.zip has no bootstrap: ${entries.map((e) => e.name).join(", ")}`);
     writeFileSync(join(runtimeDir, "bootstrap"), bootstrap.data);
     chmodSync(join(runtimeDir, "bootstrap"), 0o755);
+    // The fault fixture, built by the host's go, runs in the same image for the crash and timeout cases.
+    faultsDir = join(scratchDir, "faults");
+    mkdirSync(faultsDir);
+    execFileSync(
+      "go",
+      ["build", "-tags", "lambda.norpc", "-trimpath", "-o", join(faultsDir, "bootstrap"), "./faults"],
+      {
+        cwd: join(repoRoot, "test", "fixtures", "runtime"),
+        env: { ...process.env, ...env.go.env, CGO_ENABLED: "0", GOOS: "linux" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     connection = await connect({ address: env.buildkit.host });
   }, 300_000);
 
@@ -62,7 +75,7 @@ describe("bootstrap in a gateway container", () => {
   });
 
   it("answers an invoke from the provided:al2023 image through rpk-relay, and leaves nothing behind", async () => {
-    const gateway = await openGatewaySession({ connection, sources: { runtime: runtimeDir } });
+    const gateway = await openGatewaySession({ connection, sources: { runtime: runtimeDir, faults: faultsDir } });
     let front: HttpFront | undefined;
     let pool: FunctionPool | undefined;
     const logs: string[] = [];
@@ -113,6 +126,44 @@ describe("bootstrap in a gateway container", () => {
         `container path: solve ${solvedMs.toFixed(0)} ms, cold invoke ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(1)} ms`,
       );
       expect(ourContainers().length).toBe(1);
+
+      // A crash and a timeout inside the container: the service's answers, and each container is gone.
+      const faultsRef = await solveState(gateway.bridge, local("faults", { sessionId: gateway.sessionId }));
+      const faults = new FunctionPool({
+        settings: {
+          name: "faults",
+          timeoutSeconds: 2,
+          memoryMb: 128,
+          region: "us-east-1",
+          concurrency: 1,
+          environment: {},
+        },
+        launcher: gatewayContainerLauncher({
+          containers: gateway.containers,
+          baseRef,
+          runtimeRef: faultsRef,
+          relayRef,
+        }),
+      });
+      try {
+        const exited = await faults.invoke({ payload: Buffer.from('{"action":"exit","code":3}') });
+        expect(JSON.parse(exited.payload.toString())).toEqual({
+          errorMessage: `RequestId: ${exited.requestId} Error: Runtime exited with error: exit status 3`,
+          errorType: "Runtime.ExitError",
+        });
+        const slow = await faults.invoke({ payload: Buffer.from('{"action":"sleep","ms":10000}') });
+        expect(JSON.parse(slow.payload.toString())).toEqual({
+          errorMessage: `RequestId: ${slow.requestId} Error: Task timed out after 2.00 seconds`,
+          errorType: "Sandbox.Timedout",
+        });
+        const report = JSON.parse(
+          (await faults.invoke({ payload: Buffer.from('{"action":"echo"}') })).payload.toString(),
+        );
+        expect(report.env).toMatchObject({ LAMBDA_TASK_ROOT: "/var/task", AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001" });
+        expect(faults.stats().started).toBe(3);
+      } finally {
+        await faults.close();
+      }
     } finally {
       await front?.close();
       await pool?.close();
