@@ -4,7 +4,7 @@
  * HTTP front by the AWS SDK for JavaScript v3, the AWS CLI, curl and fetch.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -59,8 +59,17 @@ const lines: RequestLogLine[] = [];
 let front: HttpFront;
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret" };
 
+/** A bootstrap that runs fixtures/runtime/headers-bootstrap.mjs with this Node. */
+function nodeBootstrap(): string {
+  const path = join(scratch, "headers-bootstrap");
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${join(fixtures, "headers-bootstrap.mjs")}"\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
 beforeAll(() => {
   const hello = goBuild(join(repoRoot, "examples", "hello"), ".", "hello");
+  const headers = nodeBootstrap();
   const faults = goBuild(fixtures, "./faults", "faults");
   const url = goBuild(fixtures, "./url", "url");
   const pool = (s: FunctionSettings, bootstrap: string) => {
@@ -81,6 +90,8 @@ beforeAll(() => {
     ],
     ["busy", pool(settings("busy", { concurrency: 8 }), faults)],
     ["url", pool(settings("url"), url)],
+    ["headers", pool(settings("headers", { timeoutSeconds: 5 }), headers)],
+    ["initerror", pool(settings("initerror", { environment: { FIXTURE_INIT_ERROR: "1" } }), headers)],
   ]);
   return startHttpFront({ functions, onRequest: (line) => lines.push(line) }).then((started) => {
     front = started;
@@ -228,6 +239,52 @@ describe("the Runtime API as aws-lambda-go uses it", () => {
     });
     expect(report.env.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(report.env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+  });
+
+  it("passes the request ID, deadline, ARN, trace ID and client context headers; refuses a wrong request ID", async () => {
+    const clientContext = { custom: { a: "b" }, env: { platform: "test" } };
+    const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    const before = Date.now();
+    const { response, json } = await invoke(
+      "headers",
+      { k: "v" },
+      {
+        "X-Amz-Client-Context": Buffer.from(JSON.stringify(clientContext)).toString("base64"),
+        "X-Amzn-Trace-Id": trace,
+      },
+    );
+    const answer = json as {
+      event: unknown;
+      headers: Record<string, string>;
+      wrongIdStatus: number;
+      wrongIdBody: unknown;
+    };
+    expect(answer.event).toEqual({ k: "v" });
+    expect(answer.headers["lambda-runtime-aws-request-id"]).toBe(response.headers.get("x-amzn-requestid"));
+    const deadline = Number(answer.headers["lambda-runtime-deadline-ms"]);
+    expect(deadline).toBeGreaterThanOrEqual(before + 5000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 5000);
+    expect(answer.headers["lambda-runtime-invoked-function-arn"]).toBe(
+      "arn:aws:lambda:eu-west-1:012345678912:function:headers",
+    );
+    expect(answer.headers["lambda-runtime-trace-id"]).toBe(trace);
+    expect(JSON.parse(answer.headers["lambda-runtime-client-context"]!)).toEqual(clientContext);
+    expect(answer.wrongIdStatus).toBe(400);
+    expect(answer.wrongIdBody).toMatchObject({ errorType: "InvalidRequestID" });
+    const untraced = (await invoke("headers", {})).json as { headers: Record<string, string> };
+    expect(untraced.headers["lambda-runtime-trace-id"]).toMatch(
+      /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+    );
+    expect(untraced.headers["lambda-runtime-client-context"]).toBeUndefined();
+  });
+
+  it("an error posted to /runtime/init/error is the invoke's answer, and that instance is dropped", async () => {
+    const first = await invoke("initerror", {});
+    expect(first.response.headers.get("x-amz-function-error")).toBe("Unhandled");
+    expect(first.json).toEqual({ errorMessage: "init failed on purpose", errorType: "Runtime.InitFailure" });
+    await invoke("initerror", {});
+    const stats = pools[5]!.stats();
+    expect(stats.started).toBe(2);
   });
 
   it("a handler panic is an Unhandled error; the next request runs in a fresh instance", async () => {
