@@ -89,12 +89,44 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
       { dest: "/tmp", type: "tmpfs" },
     ],
   });
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= containers.releaseContainer(id).catch(() => undefined);
+    return released;
+  };
+  const relayed = runRelay(containers, id, launch);
+  const exited = relayed.exited.then(async (exit) => {
+    await release();
+    return exit;
+  });
+  try {
+    await relayed.process.started;
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  let killing: Promise<void> | undefined;
+  const kill = () => {
+    killing ??= (async () => {
+      relayed.process.signal("KILL");
+      relayed.process.closeStdin();
+      const timer = setTimeout(() => relayed.process.cancel(), KILL_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return killing;
+  };
+  return { output: relayed.output, exited, kill };
+}
+
+/** Starts rpk-relay (and through it the bootstrap) in the container and connects it to the Runtime API. */
+function runRelay(containers: ContainerClient, containerId: string, launch: LaunchOptions) {
   const output = new PassThrough();
   let relay: ReturnType<typeof relayConnection> | undefined;
   const relayProcess = containers.exec(
     {
-      containerId: id,
-      processId: `${id}-relay`,
+      containerId,
+      processId: `${containerId}-relay`,
       args: [RELAY, `${RUNTIME_DIR}/bootstrap`],
       env: Object.entries(launch.env).map(([key, value]) => `${key}=${value}`),
       cwd: TASK_ROOT,
@@ -118,41 +150,18 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
       bootstrapEnded({ code: exit.code, description: exit.description });
     },
   );
-  let released: Promise<void> | undefined;
-  const release = () => {
-    released ??= containers.releaseContainer(id).catch(() => undefined);
-    return released;
-  };
   const exited: Promise<InstanceExit> = Promise.race([
     reported,
     relayProcess.exited.then((exit) => describeRelayExit(exit, relay?.exit)),
   ]).then(async (exit) => {
-    // Output already sent stays readable; the container goes once the process is done or cancelled.
+    // Wait for the process's end (all output delivered), or cut the stream if the daemon never reports it.
     const timer = setTimeout(() => relayProcess.cancel(), KILL_GRACE_MS);
     await relayProcess.exited;
     clearTimeout(timer);
     output.end();
-    await release();
     return exit;
   });
-  try {
-    await relayProcess.started;
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  let killing: Promise<void> | undefined;
-  const kill = () => {
-    killing ??= (async () => {
-      relayProcess.signal("KILL");
-      relayProcess.closeStdin();
-      const timer = setTimeout(() => relayProcess.cancel(), KILL_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    })();
-    return killing;
-  };
-  return { output, exited, kill };
+  return { process: relayProcess, output, exited };
 }
 
 /** The relay reports how the bootstrap ended; without that report (relay killed), go by the exit code. */

@@ -6,6 +6,8 @@ import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
+import { UserError } from "../errors.js";
+import { hostRunProblem } from "./elf.js";
 import {
   describeExit,
   type InstanceExit,
@@ -22,7 +24,14 @@ export interface HostLauncherOptions {
   taskRoot: string;
 }
 
+/** Throws a UserError when the bootstrap cannot run directly on this host (see elf.ts). */
 export function hostLauncher(options: HostLauncherOptions): InstanceLauncher {
+  const problem = hostRunProblem(options.bootstrap);
+  if (problem) {
+    throw new UserError(`cannot run on this host: ${problem}`, {
+      hint: "run it in its Lambda base image through BuildKit instead of on the host",
+    });
+  }
   return {
     taskRoot: options.taskRoot,
     start: (launch) => startOnHost(options, launch),

@@ -67,9 +67,7 @@ describe("runtime error payloads", () => {
   });
 
   it("make X-Ray trace IDs of Lambda's shape", () => {
-    expect(newTraceId(Date.UTC(2026, 0, 1))).toMatch(
-      /^Root=1-6955b900-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
-    );
+    expect(newTraceId(Date.UTC(2026, 0, 1))).toMatch(/^Root=1-6955b900-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
   });
 });
 
