@@ -50,7 +50,7 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
-/** `hello 200 3.2 ms (billed 4 ms)`, or with the error type: `hello 200 Unhandled Runtime.ExitError …`. */
+/** `hello invoke 200 3.2 ms (billed 4 ms)`; a failure adds its error type after the status. */
 export function formatRequestLine(line: RequestLogLine): string {
   const error = line.errorType ? ` ${line.errorType}` : "";
   return `${line.function} ${line.via} ${line.status}${error} ${line.durationMs.toFixed(1)} ms (billed ${line.billedMs} ms)`;

@@ -5,7 +5,14 @@
  */
 export { CREDENTIAL_VARIABLES, functionArn, instanceEnvironment, LOCAL_ACCOUNT_ID } from "./environment.js";
 export { type HostLauncherOptions, hostLauncher } from "./host-launcher.js";
-export { type HttpFront, type HttpFrontOptions, type RequestLogLine, startHttpFront } from "./http-front.js";
+export {
+  formatRequestLine,
+  type HttpFront,
+  type HttpFrontOptions,
+  type LocalFunction,
+  type RequestLogLine,
+  startHttpFront,
+} from "./http-front.js";
 export { INIT_TIMEOUT_SECONDS } from "./instance.js";
 export {
   describeExit,

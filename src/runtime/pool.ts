@@ -31,6 +31,9 @@ export class FunctionPool {
   private readonly queue: Assignment[] = [];
   private started = 0;
   private closed = false;
+  private draining = false;
+  private inFlight = 0;
+  private drained?: () => void;
   private readonly events: InstanceEvents;
 
   constructor(private readonly options: PoolOptions) {
@@ -51,11 +54,29 @@ export class FunctionPool {
   }
 
   invoke(request: InvokeRequest): Promise<InvokeOutcome> {
-    if (this.closed) return Promise.reject(new Error(`function ${this.settings.name} is shut down`));
-    return new Promise((settle) => {
+    if (this.closed || this.draining) return Promise.reject(new Error(`function ${this.settings.name} is shut down`));
+    this.inFlight += 1;
+    return new Promise<InvokeOutcome>((settle) => {
       this.queue.push({ requestId: request.requestId ?? randomUUID(), request, settle });
       this.pump();
+    }).finally(() => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.drained?.();
     });
+  }
+
+  /**
+   * Takes no new invocations, lets those already accepted finish, then stops every instance: how a dev
+   * server retires the pool of a binary it has just rebuilt.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+    }
+    await this.close();
   }
 
   stats(): PoolStats {

@@ -359,6 +359,28 @@ describe("the Runtime API as aws-lambda-go uses it", () => {
   }, 60_000);
 });
 
+describe("retiring a pool", () => {
+  it("drain lets accepted invocations finish, refuses new ones, then stops every instance", async () => {
+    const bootstrap = join(scratch, "faults");
+    const pool = new FunctionPool({
+      settings: settings("drained", { concurrency: 2 }),
+      launcher: hostLauncher({ bootstrap, taskRoot: scratch }),
+    });
+    const running = [1, 2, 3].map((i) =>
+      pool.invoke({ payload: Buffer.from(JSON.stringify({ action: "sleep", ms: 200, tag: `d${i}` })) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const draining = pool.drain();
+    await expect(pool.invoke({ payload: Buffer.from("{}") })).rejects.toThrow("function drained is shut down");
+    const outcomes = await Promise.all(running);
+    expect(outcomes.map((o) => o.functionError)).toEqual([undefined, undefined, undefined]);
+    const pids = outcomes.map((o) => (JSON.parse(o.payload.toString()) as Report).pid);
+    await draining;
+    expect(pool.stats()).toMatchObject({ instances: 0, queued: 0, started: 2 });
+    for (const pid of new Set(pids)) expect(processAlive(pid)).toBe(false);
+  });
+});
+
 describe("Function URLs", () => {
   it("curl gets the status, headers, cookies and binary body the handler set", async () => {
     const { stdout } = await execFileAsync("curl", ["-s", "-i", `${front.url}/lambda-url/url/files/x?binary=1`], {

@@ -64,3 +64,22 @@ describe("the Invoke API", () => {
     });
   });
 });
+
+describe("the request log line", () => {
+  it("names the function, the route, the status, an error type, the duration and the billed ms", async () => {
+    const { formatRequestLine } = await import("../../../src/runtime/http-front.js");
+    expect(formatRequestLine({ function: "hello", via: "invoke", status: 200, durationMs: 3.24, billedMs: 4 })).toBe(
+      "hello invoke 200 3.2 ms (billed 4 ms)",
+    );
+    expect(
+      formatRequestLine({
+        function: "f",
+        via: "url",
+        status: 502,
+        durationMs: 10,
+        billedMs: 10,
+        errorType: "Runtime.ExitError",
+      }),
+    ).toBe("f url 502 Runtime.ExitError 10.0 ms (billed 10 ms)");
+  });
+});
