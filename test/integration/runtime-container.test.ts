@@ -126,6 +126,12 @@ describe("bootstrap in a gateway container", () => {
         `container path: solve ${solvedMs.toFixed(0)} ms, cold invoke ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(1)} ms`,
       );
       expect(ourContainers().length).toBe(1);
+      // Overlapping invokes start a second container (the cap is 2) and every answer is right.
+      const names = ["a", "b", "c", "d", "e", "f"];
+      const overlapping = await Promise.all(names.map((n) => invoke(n)));
+      expect(overlapping.map((o) => JSON.parse(o.body).message)).toEqual(names.map((n) => `Hello, ${n}!`));
+      expect(pool.stats().started).toBeLessThanOrEqual(2);
+      expect(ourContainers().length).toBe(pool.stats().instances);
 
       // A crash and a timeout inside the container: the service's answers, and each container is gone.
       const faultsRef = await solveState(gateway.bridge, local("faults", { sessionId: gateway.sessionId }));
