@@ -12,6 +12,7 @@ import { LLB_BRIDGE_SERVICE } from "./transport.js";
 
 const PKG = "moby.buildkit.v1.frontend";
 const identity = (b: Buffer) => b;
+const STDIN_CHUNK_BYTES = 1024 * 1024;
 
 /** pb.NetMode */
 const NET_MODES = { unset: 0, host: 1, none: 2 } as const;
@@ -168,7 +169,12 @@ export class ContainerClient {
     return {
       started,
       exited,
-      write: (data) => send({ File: { Fd: 0, Data: data } }),
+      write: (data) => {
+        // Large writes go in pieces: each message must stay well below the daemon's gRPC message limit.
+        for (let at = 0; at < data.length; at += STDIN_CHUNK_BYTES) {
+          send({ File: { Fd: 0, Data: data.subarray(at, at + STDIN_CHUNK_BYTES) } });
+        }
+      },
       closeStdin: () => send({ File: { Fd: 0, EOF: true } }),
       signal: (name) => send({ Signal: { Name: name } }),
       cancel: () => call.cancel(),

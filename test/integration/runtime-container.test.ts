@@ -126,6 +126,11 @@ describe("bootstrap in a gateway container", () => {
         `container path: solve ${solvedMs.toFixed(0)} ms, cold invoke ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(1)} ms`,
       );
       expect(ourContainers().length).toBe(1);
+      // A 3 MB event and answer cross the relay's frames and the exec stream in pieces, intact.
+      const big = "x".repeat(3 * 1024 * 1024);
+      const large = await invoke(big);
+      expect(large.response.status).toBe(200);
+      expect(JSON.parse(large.body)).toEqual({ message: `Hello, ${big}!` });
       // Overlapping invokes start a second container (the cap is 2) and every answer is right.
       const names = ["a", "b", "c", "d", "e", "f"];
       const overlapping = await Promise.all(names.map((n) => invoke(n)));
