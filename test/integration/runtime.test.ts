@@ -178,6 +178,19 @@ describe("Invoke API with real clients", () => {
     });
   });
 
+  it("refuses a body that is not JSON (400) or larger than 6 MB (413) as the service does", async () => {
+    const url = `${front.url}/2015-03-31/functions/hello/invocations`;
+    const notJson = await fetch(url, { method: "POST", body: "{not json" });
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get("x-amzn-errortype")).toBe("InvalidRequestContentException");
+    expect(((await notJson.json()) as { Message: string }).Message).toMatch(
+      /^Could not parse request body into json: /,
+    );
+    const tooLarge = await fetch(url, { method: "POST", body: JSON.stringify("x".repeat(6 * 1024 * 1024)) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get("x-amzn-errortype")).toBe("RequestTooLargeException");
+  });
+
   it("AWS CLI: aws lambda invoke --endpoint-url … --log-type Tail", async () => {
     const outFile = join(scratch, "cli-out.json");
     const cliEnv = { ...process.env, ...CREDENTIALS, AWS_DEFAULT_REGION: "eu-west-1", AWS_CONFIG_FILE: "/dev/null" };
