@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
+import { buildCacheMount } from "../convert/toolchain.js";
 import type { ContainerClient, ProcessExit } from "../gateway/container.js";
 import type { LLBBridge } from "../gateway/types.js";
 import { image, marshal, mkfile, type Platform, type State, scratch } from "../llb/index.js";
@@ -31,7 +32,10 @@ export function relaySource(): string {
   return readFileSync(new URL("../runtime/tools/relay.go", import.meta.url), "utf8");
 }
 
-/** An LLB state holding `/rpk-relay`, a static binary compiled in `goImage` (cached by the source's digest). */
+/**
+ * An LLB state holding `/rpk-relay`, a static binary compiled in `goImage` (cached by the source's digest).
+ * It shares rpk's Go build cache mount, so after a build the standard library it needs is compiled already.
+ */
 export function relayState(goImage: string): State {
   const source = scratch().file(mkfile("/relay.go", 0o644, relaySource()));
   const built = image(goImage).run({
@@ -43,13 +47,14 @@ export function relayState(goImage: string): State {
       GOFLAGS: "",
       GO111MODULE: "off",
       GOTOOLCHAIN: "local",
-      GOCACHE: "/tmp/gocache",
+      GOCACHE: buildCacheMount.dest,
       HOME: "/tmp",
     },
     network: "none",
     mounts: [
       { type: "bind", dest: "/src", from: source, readonly: true },
       { type: "bind", dest: "/out", from: scratch() },
+      buildCacheMount,
     ],
   });
   return built.getMount("/out");

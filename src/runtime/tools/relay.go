@@ -16,9 +16,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -91,34 +92,161 @@ func (r *relay) readResponses(in io.Reader) {
 	}
 }
 
-func (r *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
+// The Runtime API's calls are simple HTTP/1.1 exchanges; a small server of our own keeps net/http (and
+// the TLS stack it pulls in) out of the relay, which BuildKit compiles on first use.
+
+type request struct {
+	method  string
+	path    string
+	headers map[string]string
+	body    []byte
+	close   bool
+}
+
+func readLine(reader *bufio.Reader) (string, error) {
+	line, err := reader.ReadString('\n')
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return "", err
 	}
-	headers := map[string]string{}
-	for name, values := range req.Header {
-		if len(values) > 0 {
-			headers[name] = values[0]
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func header(headers map[string]string, name string) string {
+	for key, value := range headers {
+		if strings.EqualFold(key, name) {
+			return value
 		}
 	}
+	return ""
+}
+
+func readRequest(reader *bufio.Reader) (*request, error) {
+	line, err := readLine(reader)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.SplitN(line, " ", 3)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("malformed request line %q", line)
+	}
+	req := &request{method: parts[0], path: parts[1], headers: map[string]string{}}
+	for {
+		line, err := readLine(reader)
+		if err != nil {
+			return nil, err
+		}
+		if line == "" {
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, fmt.Errorf("malformed header line %q", line)
+		}
+		req.headers[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	}
+	if strings.EqualFold(header(req.headers, "Transfer-Encoding"), "chunked") {
+		req.body, err = readChunked(reader)
+	} else if length := header(req.headers, "Content-Length"); length != "" {
+		var n int
+		if n, err = strconv.Atoi(length); err == nil {
+			req.body = make([]byte, n)
+			_, err = io.ReadFull(reader, req.body)
+		}
+	}
+	req.close = parts[2] == "HTTP/1.0" || strings.EqualFold(header(req.headers, "Connection"), "close")
+	return req, err
+}
+
+func readChunked(reader *bufio.Reader) ([]byte, error) {
+	var body []byte
+	for {
+		line, err := readLine(reader)
+		if err != nil {
+			return nil, err
+		}
+		size, err := strconv.ParseInt(strings.TrimSpace(strings.SplitN(line, ";", 2)[0]), 16, 64)
+		if err != nil {
+			return nil, err
+		}
+		if size == 0 {
+			// Trailers, up to the empty line.
+			for {
+				if line, err = readLine(reader); err != nil || line == "" {
+					return body, err
+				}
+			}
+		}
+		chunk := make([]byte, size)
+		if _, err := io.ReadFull(reader, chunk); err != nil {
+			return nil, err
+		}
+		body = append(body, chunk...)
+		if _, err := readLine(reader); err != nil {
+			return nil, err
+		}
+	}
+}
+
+var statusText = map[int]string{200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large", 500: "Internal Server Error", 502: "Bad Gateway"}
+
+func writeResponse(writer *bufio.Writer, status int, headers map[string]string, body []byte) error {
+	text := statusText[status]
+	if text == "" {
+		text = "Status"
+	}
+	fmt.Fprintf(writer, "HTTP/1.1 %d %s\r\n", status, text)
+	for name, value := range headers {
+		if strings.EqualFold(name, "Content-Length") || strings.ContainsAny(name+value, "\r\n") {
+			continue
+		}
+		fmt.Fprintf(writer, "%s: %s\r\n", name, value)
+	}
+	fmt.Fprintf(writer, "Content-Length: %d\r\n\r\n", len(body))
+	writer.Write(body)
+	return writer.Flush()
+}
+
+// roundTrip hands one Runtime API call to rpk and waits for its answer.
+func (r *relay) roundTrip(req *request) frame {
 	waiter := make(chan frame, 1)
 	r.mu.Lock()
 	r.nextID++
 	id := r.nextID
 	r.pending[id] = waiter
 	r.mu.Unlock()
-	if err := r.send(frame{Type: "request", ID: id, Method: req.Method, Path: req.URL.RequestURI(), Headers: headers, Body: body}); err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
+	if err := r.send(frame{Type: "request", ID: id, Method: req.method, Path: req.path, Headers: req.headers, Body: req.body}); err != nil {
+		return frame{Status: 502, Body: []byte(err.Error())}
 	}
-	answer := <-waiter
-	for name, value := range answer.Headers {
-		w.Header().Set(name, value)
+	return <-waiter
+}
+
+func (r *relay) serveConn(conn net.Conn) {
+	defer conn.Close()
+	reader := bufio.NewReader(conn)
+	writer := bufio.NewWriter(conn)
+	for {
+		req, err := readRequest(reader)
+		if err != nil {
+			if err != io.EOF {
+				_ = writeResponse(writer, 400, nil, []byte(err.Error()))
+			}
+			return
+		}
+		answer := r.roundTrip(req)
+		if err := writeResponse(writer, answer.Status, answer.Headers, answer.Body); err != nil || req.close {
+			return
+		}
 	}
-	w.WriteHeader(answer.Status)
-	_, _ = w.Write(answer.Body)
+}
+
+func (r *relay) serve(listener net.Listener) {
+	for {
+		conn, err := listener.Accept()
+		if err != nil {
+			return
+		}
+		go r.serveConn(conn)
+	}
 }
 
 func main() {
@@ -132,7 +260,7 @@ func main() {
 		os.Exit(2)
 	}
 	r := &relay{out: bufio.NewWriter(os.Stdout), pending: map[uint64]chan frame{}}
-	go func() { _ = http.Serve(listener, r) }()
+	go r.serve(listener)
 
 	cmd := exec.Command(os.Args[1], os.Args[2:]...)
 	cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API="+listenAddress)
