@@ -68,7 +68,7 @@ describe("bootstrap in a gateway container", () => {
       },
     );
     connection = await connect({ address: env.buildkit.host });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(() => {
     connection?.close();
@@ -184,5 +184,5 @@ describe("bootstrap in a gateway container", () => {
     }
     expect(ourContainers()).toEqual([]);
     expect(containerProcesses()).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 });
