@@ -2,7 +2,10 @@
 // and writes the BuildKit protobuf descriptor that dist/src/gateway/proto.js loads instead of parsing proto/.
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 
-const assets = [["src/convert/tools/rpkzip.go", "dist/src/convert/tools/rpkzip.go"]];
+const assets = [
+  ["src/convert/tools/rpkzip.go", "dist/src/convert/tools/rpkzip.go"],
+  ["src/runtime/tools/relay.go", "dist/src/runtime/tools/relay.go"],
+];
 for (const [from, to] of assets) {
   mkdirSync(to.slice(0, to.lastIndexOf("/")), { recursive: true });
   cpSync(from, to);

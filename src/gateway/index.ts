@@ -3,6 +3,14 @@
  * `BridgeTransport` (grpc-js to the daemon here; HTTP/2 on stdio in the frontend).
  */
 export { definitionBytes, GatewayClient } from "./bridge-client.js";
+export {
+  ContainerClient,
+  type ContainerMount,
+  type ContainerProcess,
+  type ExecOptions,
+  type NewContainerOptions,
+  type ProcessExit,
+} from "./container.js";
 export { BUILD_ID_HEADER, grpcBridgeTransport } from "./grpc-transport.js";
 export { codec, type MessageCodec } from "./proto.js";
 export { type DaemonErrorDetails, encodeRpcStatus, parseStatusDetails } from "./status-details.js";

@@ -1,0 +1,65 @@
+/**
+ * A long-lived client-side gateway session: one Control.Solve whose build function stays open, so the
+ * caller can solve LLB and run containers through LLBBridge until it closes the session. No exporter runs;
+ * the build returns an empty result when closed.
+ */
+import { type BuildkitConnection, newIdentifier, Session, type SolveStatus, solve } from "../buildkit/index.js";
+import { ContainerClient } from "../gateway/container.js";
+import type { LLBBridge } from "../gateway/types.js";
+
+export interface GatewaySessionOptions {
+  connection: BuildkitConnection;
+  /** Local directories the session serves (`local://<name>` in LLB). */
+  sources?: Record<string, string>;
+  /** Key under which the daemon keeps its copy of those directories. */
+  sharedKey?: string;
+  onStatus?: (status: SolveStatus) => void;
+}
+
+export interface GatewaySession {
+  bridge: LLBBridge;
+  containers: ContainerClient;
+  /** The session ID, for `local` sources that name it. */
+  sessionId: string;
+  /** Ends the build (containers still running are released by the daemon) and waits for the Solve. */
+  close(): Promise<void>;
+}
+
+export async function openGatewaySession(options: GatewaySessionOptions): Promise<GatewaySession> {
+  const ref = newIdentifier();
+  const session = new Session({ sharedKey: options.sharedKey ?? "rpk-runtime", sources: options.sources ?? {} });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let opened!: (bridge: LLBBridge) => void;
+  const bridgeReady = new Promise<LLBBridge>((resolve) => {
+    opened = resolve;
+  });
+  const solving = solve({
+    client: options.connection,
+    session,
+    ref,
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    build: async (bridge) => {
+      opened(bridge);
+      await released;
+      return {};
+    },
+  });
+  const endedEarly = solving.then(
+    () => Promise.reject(new Error("the BuildKit gateway session ended before it opened")),
+    (error: unknown) => Promise.reject(error),
+  );
+  const bridge = await Promise.race([bridgeReady, endedEarly]);
+  endedEarly.catch(() => undefined);
+  return {
+    bridge,
+    containers: new ContainerClient(options.connection.client, ref),
+    sessionId: session.id,
+    close: async () => {
+      release();
+      await solving;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Running built Lambdas locally through BuildKit: a long-lived gateway session and the launcher that runs
+ * a bootstrap in its Lambda base image in a gateway container. The dev server and `rpk invoke` build on
+ * these and on src/runtime.
+ */
+export {
+  type ContainerLauncherOptions,
+  gatewayContainerLauncher,
+  relaySource,
+  relayState,
+  solveState,
+} from "./container-launcher.js";
+export { type GatewaySession, type GatewaySessionOptions, openGatewaySession } from "./gateway-session.js";
