@@ -30,6 +30,13 @@ function normalized(ref: string): string {
   }
 }
 
+/** Whether `image` is the C build image of a cgo target (and not also the plan's golang image). */
+function cgoTargetImage(image: string, plan: Plan): boolean {
+  const ref = normalized(image);
+  if (normalized(plan.go.image) === ref) return false;
+  return plan.targets.some((t) => t.cgo && normalized(t.image) === ref);
+}
+
 /** Why the plan builds with `image`; undefined when it is none of the plan's Go images. */
 export function whyImage(image: string, origins: ImageOrigins): string | undefined {
   const { plan, settings } = origins;
@@ -44,9 +51,11 @@ export function whyImage(image: string, origins: ImageOrigins): string | undefin
   }
   if (same(origins.goImageFlag)) return "it came from --go-image";
   if (same(settings.goImage)) return 'it came from "goImage" in rpk.config.json';
-  if (same(settings.cgoImage)) return 'it came from "cgoImage" in rpk.config.json';
+  if (same(settings.cgoImage)) return 'it came from --cgo-image or "cgoImage" in rpk.config.json';
   if (rpkChose) return rpkChose;
-  if (same(plan.go.cgoImage)) return `rpk chose it for the cgo targets of ${go}`;
+  if (same(plan.go.cgoImage) || cgoTargetImage(image, plan)) {
+    return `rpk chose it as the C build image of the cgo targets (AWS's build image of their runtime; Go is copied in from ${plan.go.image})`;
+  }
   return `the plan names it for ${go}`;
 }
 
@@ -59,8 +68,11 @@ export function explainImagePullFailure(error: unknown, origins: ImageOrigins): 
   const image = error.stepName.slice(IMAGE_STEP.length);
   const why = whyImage(image, origins);
   if (!why) return error;
+  const hint = cgoTargetImage(image, origins.plan)
+    ? 'to build cgo targets in another C build image, pass --cgo-image or set "cgoImage" in rpk.config.json'
+    : `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`;
   return new UserError(`${error.message} — the image could not be pulled; ${why}`, {
-    hint: `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`,
+    hint,
     cause: error,
   });
 }

@@ -48,6 +48,7 @@ export async function resolvePlanInputs(args: PlanArgs): Promise<{ dir: string; 
     ...(args.ldflags ? { ldflags: args.ldflags } : {}),
     ...(args.env ? { env: parseEnvPairs(args.env) } : {}),
     ...(args["go-image"] ? { goImage: args["go-image"] } : {}),
+    ...(args["cgo-image"] ? { cgoImage: args["cgo-image"] } : {}),
   };
   if (args["go-image"] && !IMAGE_REF.pattern.test(args["go-image"])) {
     throw new UsageError(`--go-image ${args["go-image"]}: ${IMAGE_REF.message}`);

@@ -13,6 +13,7 @@ export interface PlanArgs {
   ldflags?: string;
   env?: string[];
   "go-image"?: string;
+  "cgo-image"?: string;
 }
 
 /**
@@ -33,5 +34,6 @@ export async function withPlanOptions<T>(yargs: Argv<T>) {
     .option("tags", { type: "string", array: true, describe: "extra Go build tags (repeatable)" })
     .option("ldflags", { type: "string", describe: "extra -ldflags (appended to -s -w)" })
     .option("env", { type: "string", array: true, describe: "extra compile environment KEY=VALUE (repeatable)" })
-    .option("go-image", { type: "string", describe: "override the golang image" });
+    .option("go-image", { type: "string", describe: "override the golang image (also the Go of cgo targets)" })
+    .option("cgo-image", { type: "string", describe: "C build image for cgo targets (glibc ≤ the runtime's)" });
 }

@@ -1,7 +1,8 @@
 import { UserError } from "../errors.js";
-import { type Platform, type State, scratch } from "../llb/index.js";
+import { type State, scratch } from "../llb/index.js";
 import { cgoImageProblem } from "../plan/images.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
+import { cgoCross } from "./cgo.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
 import { buildCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
@@ -33,21 +34,15 @@ export function goBuildArgs(target: PlanTarget, outDir: string = LAYOUT.out): st
   return args;
 }
 
-function checkCgo(target: PlanTarget, buildPlatform: Platform): void {
+/** A (possibly hand-edited) plan must not link a cgo binary against a newer glibc than the runtime's. */
+function checkCgo(target: PlanTarget): void {
   if (!target.cgo) return;
   const problem = cgoImageProblem(target.image, target.runtime);
   if (problem) {
     throw new UserError(`target "${target.name}": ${problem}`, {
-      hint: 'set "cgoImage" in rpk.config.json to an image with an older glibc (e.g. a bullseye or Amazon Linux image)',
+      where: `rpk.json: targets[${target.name}].image`,
+      hint: "drop cgoImage/--cgo-image to build in AWS's build-provided image of the runtime, or name an image with an older glibc",
     });
-  }
-  if (target.build.goarch !== buildPlatform.architecture && !target.build.env.CC) {
-    throw new UserError(
-      `target "${target.name}" needs cgo for ${target.build.goarch} but the build platform is ${buildPlatform.architecture}`,
-      {
-        hint: "set CC to a cross C compiler in the target's env (rpk.config.json overrides) or build on a matching daemon",
-      },
-    );
   }
 }
 
@@ -63,15 +58,15 @@ export function compileTarget(options: {
   /** The toolchain state the compile starts from (after the module download, or the shared packages). */
   root: State;
   context: State;
-  buildPlatform: Platform;
   convert: ConvertOptions;
   artifact?: ArtifactPackaging;
 }): CompiledTarget {
-  const { target, plan, context, buildPlatform, artifact } = options;
-  checkCgo(target, buildPlatform);
+  const { target, plan, context, artifact } = options;
+  checkCgo(target);
+  const cross = cgoCross(target, options.convert);
   const args = artifact ? packagingArgs(target, artifact) : goBuildArgs(target);
   const exec = options.root.run({
-    args,
+    args: cross ? cross.wrap(args) : args,
     cwd: `${LAYOUT.src}${target.module === "." ? "" : `/${target.module.slice(2)}`}`,
     env: compileEnv(target, options.convert),
     network: options.convert.network ?? "sandbox",
@@ -92,6 +87,7 @@ export function compileTarget(options: {
         : []),
       modCacheMount,
       buildCacheMount,
+      ...(cross?.mounts ?? []),
       ...compileSecretMounts(target.secrets, options.convert),
     ],
     ...step(

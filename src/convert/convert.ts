@@ -1,13 +1,14 @@
 import { UserError } from "../errors.js";
 import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
+import { cgoRootState } from "./cgo.js";
 import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";
 import { lambdaImage, lambdaImageConfig } from "./image.js";
 import type { ConvertOptions } from "./options.js";
 import { compileSharedPackages, sharedPackageGroups } from "./shared.js";
 import { contextState, moduleFilesState } from "./sources.js";
-import { toolchainState } from "./toolchain.js";
+import { toolchainState, withGoEnv } from "./toolchain.js";
 import { zipOutput, zipTool } from "./zip.js";
 
 export interface LambdaImageResult {
@@ -57,9 +58,20 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   const toolchain = toolchainFor(plan.go.image);
   const context = contextState(plan, options);
   const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
-  // cgo targets may compile in another image; the download step's root only orders the default image.
-  const imageRoot = (target: PlanTarget): State =>
-    target.image === plan.go.image ? afterDownload : toolchainFor(target.image);
+  // cgo targets compile in their C build image with Go copied in from after the download (which orders
+  // them after it too); other targets in another image than the plan's only if the plan was hand-edited.
+  const cgoRoots = new Map<string, State>();
+  const imageRoot = (target: PlanTarget): State => {
+    if (target.cgo) {
+      let root = cgoRoots.get(target.image);
+      if (!root) {
+        root = withGoEnv(cgoRootState({ buildImage: target.image, goFrom: afterDownload, convert: options }));
+        cgoRoots.set(target.image, root);
+      }
+      return root;
+    }
+    return target.image === plan.go.image ? afterDownload : toolchainFor(target.image);
+  };
 
   const rootByTarget = new Map<string, State>();
   let toolRoot = afterDownload;
@@ -81,7 +93,6 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
       plan,
       root: rootByTarget.get(target.name) ?? imageRoot(target),
       context,
-      buildPlatform,
       convert: options,
       ...(artifact ? { artifact } : {}),
     });

@@ -1,6 +1,7 @@
 import path from "node:path/posix";
 import type { State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
+import { cgoCross } from "./cgo.js";
 import { goCompileFlags } from "./compile.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { contextSlice, moduleFiles } from "./sources.js";
@@ -154,9 +155,11 @@ export function compileSharedPackages(options: {
     const rel = path.relative(group.cwd || ".", d || ".");
     return rel === "" ? "." : `./${rel}`;
   });
+  const cross = cgoCross(first, convert);
+  const args = ["go", "build", ...goCompileFlags(first), ...packages];
   return options.root
     .run({
-      args: ["go", "build", ...goCompileFlags(first), ...packages],
+      args: cross ? cross.wrap(args) : args,
       cwd: group.cwd ? `${LAYOUT.src}/${group.cwd}` : LAYOUT.src,
       env: compileEnv(first, convert),
       network: convert.network ?? "sandbox",
@@ -164,6 +167,7 @@ export function compileSharedPackages(options: {
         { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },
         modCacheMount,
         buildCacheMount,
+        ...(cross?.mounts ?? []),
         ...compileSecretMounts(first.secrets, convert),
       ],
       ...step(`[shared] go build ${describePackages(packages)} (${first.build.goos}/${first.build.goarch})`, convert),

@@ -1,12 +1,18 @@
 import { type CacheMount, image, type Mount, type Platform, type State } from "../llb/index.js";
 import type { PlanTarget } from "../plan/schema.js";
+import { cgoCross } from "./cgo.js";
 import type { ConvertOptions } from "./options.js";
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
 
 /** The golang image on the build platform, with the environment every Go step shares. */
 export function toolchainState(ref: string, platform: Platform, noCache = false): State {
+  return withGoEnv(image(ref, { platform, ...(noCache ? { ignoreCache: true } : {}) }));
+}
+
+/** The environment every Go step shares, on any root that has Go in /usr/local/go. */
+export function withGoEnv(root: State): State {
   return (
-    image(ref, { platform, ...(noCache ? { ignoreCache: true } : {}) })
+    root
       .env("PATH", LAYOUT.path)
       .env("GOPATH", LAYOUT.gopath)
       .env("GOMODCACHE", LAYOUT.modcache)
@@ -26,10 +32,14 @@ export function passthroughEnv(options: ConvertOptions): Record<string, string> 
   return env;
 }
 
-/** The environment of a `go build` for a target: the passthrough variables, the plan's env, GOOS/GOARCH. */
+/**
+ * The environment of a `go build` for a target: the passthrough variables, a cgo cross compile's CC/CXX,
+ * the plan's env, GOOS/GOARCH.
+ */
 export function compileEnv(target: PlanTarget, options: ConvertOptions): Record<string, string> {
   return {
     ...passthroughEnv(options),
+    ...cgoCross(target, options)?.env,
     ...target.build.env,
     GOOS: target.build.goos,
     GOARCH: target.build.goarch,

@@ -40,7 +40,10 @@ export const ConfigSchema = z
     ldflags: z.string().optional().describe("extra -ldflags, appended to -s -w"),
     env: envMap.optional().describe("extra environment for every compile step"),
     goImage: z.string().optional().describe("override the golang image"),
-    cgoImage: z.string().optional().describe("golang image for cgo targets (glibc ≤ runtime's)"),
+    cgoImage: z
+      .string()
+      .optional()
+      .describe("C build image for cgo targets (glibc ≤ runtime's); Go is copied in from the golang image"),
     include: z.array(z.string().min(1)).optional().describe("extra context patterns the build needs"),
     secrets: secretList.optional().describe("ids of `--secret` values every target's compile may read"),
     overrides: z.record(z.string(), TargetOverrideSchema).optional().describe("per-target settings by target name"),

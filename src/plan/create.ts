@@ -109,13 +109,9 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     checkLambdaGo(main, runtime);
     const detection = targetDetection(main);
     const cgo = override.cgo ?? main.cgo;
+    // A cgo target compiles in a C build image with the Go toolchain copied in from goImage (see convert).
     const image = cgo
-      ? chooseCgoImage({
-          goVersion,
-          runtime,
-          target: name,
-          ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}),
-        })
+      ? chooseCgoImage({ runtime, ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}) })
       : goImage;
     if (cgo) cgoImage ??= image;
     const tags = sortedUnique([
@@ -192,7 +188,7 @@ function checkSettings(plan: Plan): void {
   const check = (value: string, rule: FieldRule, field: string) => {
     if (!rule.pattern.test(value)) {
       throw new UserError(`the settings give an invalid plan: ${field}: ${rule.message} (got "${value}")`, {
-        hint: "check --tags/--env/--go-image and rpk.config.json",
+        hint: "check --tags/--env/--go-image/--cgo-image and rpk.config.json",
       });
     }
   };

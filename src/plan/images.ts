@@ -1,10 +1,9 @@
-import { UserError } from "../errors.js";
 import { chooseGolangImage, golangImageRef, PREFERRED_GOLANG_VARIANT } from "./golang-image.js";
 import type { LambdaRuntimeName } from "./schema.js";
 
 /**
- * Image references rpk plans with, and the glibc facts that decide which golang image may build cgo targets.
- * A cgo binary links against the build image's glibc and fails to start on a Lambda runtime with an older one.
+ * Image references rpk plans with, and the glibc facts that decide which image may build cgo targets. A cgo
+ * binary links against the build image's glibc and fails to start on a Lambda runtime with an older one.
  */
 
 /** glibc shipped by each Lambda OS-only runtime. */
@@ -48,40 +47,33 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** glibc of a golang image when its tag names a known Debian release (golang:1.26.8-bullseye), else undefined. */
+/** AWS's build image for a provided runtime: Amazon Linux with gcc and the glibc the runtime runs with. */
+export function samBuildImage(runtime: LambdaRuntimeName): string {
+  return `public.ecr.aws/sam/build-provided.${runtime === "provided.al2" ? "al2" : "al2023"}:latest`;
+}
+
+const SAM_BUILD_IMAGE = /(^|\/)sam\/build-provided\.(al2023|al2)(:|@|$)/;
+
+/**
+ * glibc of an image rpk can judge by its name: AWS's build-provided images (their runtime's glibc) and golang
+ * images whose tag names a Debian release (golang:1.26.8-bullseye); undefined for anything else.
+ */
 export function glibcOfImage(image: string): string | undefined {
+  const sam = SAM_BUILD_IMAGE.exec(image);
+  if (sam) return RUNTIME_GLIBC[sam[2] === "al2" ? "provided.al2" : "provided.al2023"];
   const tag = image.split(":").pop() ?? "";
   const variant = tag.split("-").pop() ?? "";
   return DEBIAN_GLIBC[variant];
 }
 
 /**
- * Picks the image for cgo targets: the user's choice when given (trusted — it may be an Amazon Linux image we
- * cannot judge), else the newest Debian variant whose glibc is not newer than the runtime's.
+ * Picks the C build image of a cgo target: the user's choice when given (trusted unless its name shows a newer
+ * glibc, see cgoImageProblem), else the runtime's own build image, so the binary links against exactly the
+ * glibc it runs with whatever the Go version. The Go toolchain is not taken from it: the compile copies
+ * /usr/local/go in from the plan's golang image.
  */
-export function chooseCgoImage(options: {
-  goVersion: string;
-  runtime: LambdaRuntimeName;
-  userImage?: string;
-  target: string;
-}): string {
-  if (options.userImage) return options.userImage;
-  const limit = RUNTIME_GLIBC[options.runtime];
-  const candidates = Object.entries(DEBIAN_GLIBC)
-    .filter(([, glibc]) => compareVersions(glibc, limit) <= 0)
-    .sort((a, b) => compareVersions(b[1], a[1]));
-  // buster images stopped at Go 1.22, so only bullseye and newer are real choices for current Go.
-  const usable = candidates.filter(([variant]) => variant !== "buster");
-  const best = usable[0];
-  if (!best) {
-    throw new UserError(
-      `target "${options.target}" needs cgo, and no official golang image has a glibc as old as ${options.runtime}'s (${limit})`,
-      {
-        hint: `set "cgoImage" in rpk.config.json to a Go image built on Amazon Linux 2 (glibc ${limit}), or use --runtime provided.al2023`,
-      },
-    );
-  }
-  return golangImage(options.goVersion, best[0]);
+export function chooseCgoImage(options: { runtime: LambdaRuntimeName; userImage?: string }): string {
+  return options.userImage ?? samBuildImage(options.runtime);
 }
 
 /** Checks a (possibly hand-edited) plan's cgo image against the runtime; returns a problem or undefined. */

@@ -55,7 +55,9 @@ export const GoSettingsSchema = z
     version: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a full Go release like 1.26.8"),
     source: z.string().describe("where the version came from, e.g. go.mod toolchain or .go-version"),
     image: imageRef.describe("pinned golang image the toolchain stage runs in"),
-    cgoImage: imageRef.optional().describe("golang image for cgo targets (glibc not newer than the runtime's)"),
+    cgoImage: imageRef
+      .optional()
+      .describe("C build image of cgo targets (glibc not newer than the runtime's); Go is copied in from image"),
   })
   .strict();
 

@@ -30,6 +30,7 @@ export interface FlagSettings {
   ldflags?: string;
   env?: Record<string, string>;
   goImage?: string;
+  cgoImage?: string;
 }
 
 export const DEFAULT_SETTINGS: PlanSettings = {
@@ -56,7 +57,7 @@ export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings
     ldflags,
     env: { ...(c.env ?? {}), ...(flags.env ?? {}) },
     ...((flags.goImage ?? c.goImage) ? { goImage: flags.goImage ?? c.goImage } : {}),
-    ...(c.cgoImage ? { cgoImage: c.cgoImage } : {}),
+    ...((flags.cgoImage ?? c.cgoImage) ? { cgoImage: flags.cgoImage ?? c.cgoImage } : {}),
     include: c.include ?? [],
     overrides: c.overrides ?? {},
     ...(c.secrets?.length ? { secrets: c.secrets } : {}),

@@ -14,6 +14,7 @@ source "$LIB/binaries.sh"
 source "$LIB/daemons.sh"
 source "$LIB/images.sh"
 source "$LIB/provided-images.sh"
+source "$LIB/sam-build-images.sh"
 source "$LIB/envfile.sh"
 
 require_root
@@ -29,6 +30,7 @@ step "lambda emulator" ensure_lambda_binaries
 step "registry" ensure_registry
 step "buildkitd" ensure_buildkitd
 step "stand-in images" ensure_images
+step "sam build images" ensure_sam_build_images
 step "env file" write_env_files
 
 log "timings:"

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { convertPlan, lambdaImageConfig } from "../../../src/convert/index.js";
-import { UserError } from "../../../src/errors.js";
 import { decodeDefinition, marshal, type State } from "../../../src/llb/index.js";
 import { createPlan } from "../../../src/plan/create.js";
 import type { Plan } from "../../../src/plan/schema.js";
@@ -167,12 +166,6 @@ describe("convertPlan (zip)", () => {
 describe("convertPlan (checks)", () => {
   it("rejects unknown targets with the plan's names", () => {
     expect(() => convertPlan(planOf(), { targets: ["nope"] })).toThrow(/unknown target "nope".*cmd-api/);
-  });
-
-  it("refuses a cgo cross-compile without a C cross compiler", () => {
-    const plan = createPlan({ arm64: fakeAnalysis({ arch: "arm64" }) }, { ...DEFAULT_SETTINGS, arch: "arm64" });
-    expect(() => convertPlan(plan, {})).toThrow(UserError);
-    expect(() => convertPlan(plan, {})).toThrow(/needs cgo for arm64 but the build platform is amd64/);
   });
 
   it("refuses a hand-edited cgo image with a glibc newer than the runtime's", () => {

@@ -29,7 +29,7 @@ describe("createPlan without zod", () => {
         ...DEFAULT_SETTINGS,
         tags: ["extra"],
         env: { GOEXPERIMENT: "x" },
-        cgoImage: "docker.io/library/golang:1.26.8-bullseye",
+        cgoImage: "public.ecr.aws/sam/build-provided.al2023:latest",
       },
     );
     expect(JSON.stringify(plan)).toBe(JSON.stringify(PlanSchema.parse(plan)));

@@ -36,24 +36,26 @@ describe("createPlan", () => {
     expect(tool.output).toBe("tool");
   });
 
-  it("builds cgo targets in an image whose glibc is not newer than al2023's", () => {
+  it("builds cgo targets in the runtime's own build image; Go stays the golang image", () => {
     const plan = createPlan({ amd64: fakeAnalysis() }, settings());
     const native = plan.targets.find((t) => t.name === "native")!;
     expect(native.cgo).toBe(true);
     expect(native.build.env.CGO_ENABLED).toBe("1");
-    expect(native.image).toBe("docker.io/library/golang:1.26.8-bullseye");
+    expect(native.image).toBe("public.ecr.aws/sam/build-provided.al2023:latest");
     expect(plan.go.cgoImage).toBe(native.image);
+    expect(plan.go.image).toBe("docker.io/library/golang:1.26.8-bookworm");
+    const al2 = createPlan({ amd64: fakeAnalysis() }, settings({ runtime: "provided.al2", goImage: "r.example/go:1" }));
+    expect(al2.targets.find((t) => t.name === "native")!.image).toBe("public.ecr.aws/sam/build-provided.al2:latest");
+    expect(al2.go.image).toBe("r.example/go:1");
   });
 
-  it("refuses cgo on provided.al2 without a suitable image, and says what to configure", () => {
-    expect(() => createPlan({ amd64: fakeAnalysis() }, settings({ runtime: "provided.al2" }))).toThrow(
-      /needs cgo.*glibc.*2\.26.*cgoImage/s,
-    );
-    const plan = createPlan(
-      { amd64: fakeAnalysis() },
-      settings({ runtime: "provided.al2", cgoImage: "registry.example.com/go-al2:1.26.8" }),
-    );
-    expect(plan.targets.find((t) => t.name === "native")!.image).toBe("registry.example.com/go-al2:1.26.8");
+  it("takes the cgo image from the config, and --cgo-image over the config", () => {
+    const fromConfig = mergeSettings({ cgoImage: "registry.example.com/al2-gcc:1" }, {});
+    const plan = createPlan({ amd64: fakeAnalysis() }, fromConfig);
+    expect(plan.targets.find((t) => t.name === "native")!.image).toBe("registry.example.com/al2-gcc:1");
+    expect(plan.targets.find((t) => t.name === "cmd-api")!.image).toBe(plan.go.image);
+    const fromFlag = mergeSettings({ cgoImage: "registry.example.com/al2-gcc:1" }, { cgoImage: "flag.example/c:2" });
+    expect(fromFlag.cgoImage).toBe("flag.example/c:2");
   });
 
   it("maps arch to GOARCH and merges tags, ldflags and env", () => {
