@@ -72,7 +72,8 @@ export function readElfDynamicInfo(bytes: Buffer): ElfDynamicInfo {
     for (let i = 0; i < verneed.info; i++) {
       const count = bytes.readUInt16LE(entry + 2);
       const file = cString(bytes, strtab.offset + bytes.readUInt32LE(entry + 4));
-      const names = (versions[file] ??= []);
+      const names = versions[file] ?? [];
+      versions[file] = names;
       let aux = entry + bytes.readUInt32LE(entry + 8);
       for (let j = 0; j < count; j++) {
         names.push(cString(bytes, strtab.offset + bytes.readUInt32LE(aux + 8)));

@@ -11,8 +11,10 @@ function objdumpVersions(file: string): Record<string, string[]> {
   for (const line of text.slice(text.indexOf("Version References:")).split("\n").slice(1)) {
     const file = /^ {2}required from (\S+):$/.exec(line);
     const name = /^ {4}0x[0-9a-f]+ 0x[0-9a-f]+ \d+ (\S+)$/.exec(line);
-    if (file) versions[file[1]!] = current = [];
-    else if (name && current) current.push(name[1]!);
+    if (file) {
+      current = [];
+      versions[file[1]!] = current;
+    } else if (name && current) current.push(name[1]!);
     else if (line.trim() === "" && current) break;
   }
   return versions;
