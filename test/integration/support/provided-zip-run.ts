@@ -50,7 +50,7 @@ export async function invokeZipInProvidedImage(options: {
     for (const entry of readZip(readFileSync(options.zip))) {
       const file = join(stage, "var/task", entry.name);
       writeFileSync(file, entry.data);
-      chmodSync(file, entry.mode & 0o7777);
+      chmodSync(file, entry.unixMode & 0o7777);
     }
     symlinkSync("/var/task/bootstrap", join(stage, "var/runtime/bootstrap"));
     for (const library of await hostLibraries(join(stage, "var/task/bootstrap"))) {
