@@ -22,7 +22,10 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   lines.push(`Go ${v.version} (from ${v.source}${v.patchFromTable ? ", newest patch of that release" : ""})`);
   lines.push(`  image      ${plan.go.image}`);
   lines.push(`             ${golangImageReason(plan)}`);
-  if (plan.go.cgoImage) lines.push(`  cgo image  ${plan.go.cgoImage}`);
+  if (plan.go.cgoImage) {
+    lines.push(`  cgo image  ${plan.go.cgoImage}`);
+    lines.push(`             C build image of the cgo targets; their Go is copied in from ${plan.go.image}`);
+  }
   if (analysis.workspace)
     lines.push(`Workspace ${analysis.workspace.file} (${analysis.workspace.work.use.length} use)`);
   lines.push(`Modules (${analysis.modules.length})`);

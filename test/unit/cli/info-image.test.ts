@@ -56,3 +56,29 @@ describe("rpk info: the golang image and why", () => {
     ]);
   });
 });
+
+describe("rpk info: the cgo image", () => {
+  const cgoRepo = () =>
+    repo("go 1.26\n\ntoolchain go1.26.8", {
+      "main.go": 'package main\n\n// int two() { return 2; }\nimport "C"\n\nfunc main() { _ = C.two() }\n',
+    });
+  const cgoLines = (stdout: string) => {
+    const lines = stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("  cgo image "));
+    return [lines[at]!.trim(), lines[at + 1]!.trim()];
+  };
+
+  it("is the runtime's build image, with Go from the golang image (--go-image too)", () => {
+    const dir = cgoRepo();
+    expect(cgoLines(runRpk(["info", dir, "--runtime", "provided.al2"]).stdout)).toEqual([
+      "cgo image  public.ecr.aws/sam/build-provided.al2:latest",
+      "C build image of the cgo targets; their Go is copied in from docker.io/library/golang:1.26.8-bookworm",
+    ]);
+    expect(
+      cgoLines(runRpk(["info", dir, "--go-image", "r.example/go:1", "--cgo-image", "r.example/c:2"]).stdout),
+    ).toEqual([
+      "cgo image  r.example/c:2",
+      "C build image of the cgo targets; their Go is copied in from r.example/go:1",
+    ]);
+  });
+});
