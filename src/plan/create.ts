@@ -17,7 +17,7 @@ import {
 } from "./patterns.js";
 import type { Plan, PlanTarget } from "./schema.js";
 import { GOARCH_OF, type PlanSettings } from "./settings.js";
-import { checkOneMain, standaloneEnv, standaloneField } from "./standalone.js";
+import { checkOneMain, standaloneEnv, standaloneField, standaloneModules } from "./standalone.js";
 
 /** Build flags every target gets: reproducible paths, no VCS stamping (the context has no .git). */
 export const DEFAULT_BUILD_FLAGS = ["-trimpath", "-buildvcs=false"];
@@ -106,7 +106,12 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     checkOneMain(main);
     for (const dir of main.localPackages) packageDirs.add(dir);
     // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
-    const include = contextIncludes(analysis, main.localPackages, settings.include);
+    const include = contextIncludes(
+      analysis,
+      main.localPackages,
+      settings.include,
+      standaloneModules(analysis, main.module),
+    );
     const runtime = override.runtime ?? settings.runtime;
     checkLambdaGo(main, runtime);
     const detection = targetDetection(main);

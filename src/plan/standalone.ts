@@ -14,6 +14,12 @@ export function standaloneEnv(analysis: Analysis, moduleDir: string): Record<str
   return module?.origin === "standalone" ? { GOWORK: "off" } : {};
 }
 
+/** The modules a standalone module's build sees (undefined for the root's build: it sees every module). */
+export function standaloneModules(analysis: Analysis, moduleDir: string): ReadonlySet<string> | undefined {
+  const module = analysis.modules.find((m) => m.dir === moduleDir);
+  return module?.origin === "standalone" ? new Set(module.sees ?? [module.dir]) : undefined;
+}
+
 /** The plan's `standalone` marker for a module, present only when true (plans of other layouts are unchanged). */
 export function standaloneField(module: Analysis["modules"][number]): { standalone?: true } {
   return module.origin === "standalone" ? { standalone: true } : {};
