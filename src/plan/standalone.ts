@@ -33,6 +33,6 @@ export function checkOneMain(main: MainPackage): void {
   if (!main.mainFuncs || main.mainFuncs.length < 2) return;
   const files = main.mainFuncs.map((pos) => `${pos.file}:${pos.line}`).join(", ");
   throw new UserError(`${main.dir} declares func main in ${main.mainFuncs.length} files (${files})`, {
-    hint: "rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory",
+    hint: "rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target",
   });
 }

@@ -92,7 +92,7 @@ describe("other layouts", () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      "rpk: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8) — rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory\n",
+      "rpk: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8) — rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target\n",
     );
   });
 
