@@ -166,7 +166,21 @@ function standaloneOnly(root: string, dirs: string[]): BuildModules {
  * (every go.mod under the root is loaded, so those are among `others` or the new ones).
  */
 function addStandalone(root: string, dirs: string[], others: ModuleInfo[], warnings: string[]): ModuleInfo[] {
-  const loaded = dirs.map((rel) => loadModule(root, rel, "standalone")).filter((m): m is ModuleInfo => m !== undefined);
+  const loaded: ModuleInfo[] = [];
+  let firstError: UserError | undefined;
+  for (const rel of dirs) {
+    // One broken go.mod among many independent modules is that module's problem, not the others'.
+    try {
+      const m = loadModule(root, rel, "standalone");
+      if (m) loaded.push(m);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      firstError ??= error;
+      warnings.push(`./${rel} not built: ${error.message}`);
+    }
+  }
+  // Nothing else to build: the error itself is the answer.
+  if (loaded.length === 0 && others.length === 0 && firstError) throw firstError;
   const known = new Set([...others, ...loaded].map((m) => m.dir));
   for (const m of loaded) {
     const sees = new Set([m.dir]);

@@ -53,6 +53,19 @@ describe("analyze: modules below the root that its build does not reach", () => 
     expect(a.mains.map((m) => [m.dir, m.localPackages])).toEqual([["./app", ["./app", "./lib"]]]);
   });
 
+  it("leaves out a standalone module whose go.mod is broken, with a warning; fails when it is the only one", async () => {
+    const root = makeTree({
+      "good/go.mod": goMod("example.com/good"),
+      "good/main.go": "package main\n\nfunc main() {}\n",
+      "bad/go.mod": "module x\n\nrequire y\n",
+    });
+    const a = await analyze(root);
+    expect(a.modules.map((m) => m.dir)).toEqual(["./good"]);
+    expect(a.warnings.some((w) => w.startsWith("./bad not built: bad/go.mod:3: usage: require"))).toBe(true);
+    const onlyBad = makeTree({ "bad/go.mod": "module x\n\nrequire y\n" });
+    await expect(analyze(onlyBad)).rejects.toThrow(/^bad\/go\.mod:3: usage: require/);
+  });
+
   it("plans a nested module of a module root as its own module, next to the root's", async () => {
     const a = await analyze(writeNestedModule(tempDir("rpk-layout-")));
     expect(a.modules.map((m) => [m.dir, m.origin])).toEqual([
