@@ -56,7 +56,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   };
   const toolchain = toolchainFor(plan.go.image);
   const context = contextState(plan, options);
-  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
+  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options, targets);
   // cgo targets may compile in another image; the download step's root only orders the default image.
   const imageRoot = (target: PlanTarget): State =>
     target.image === plan.go.image ? afterDownload : toolchainFor(target.image);

@@ -1,5 +1,5 @@
 import type { State } from "../llb/index.js";
-import type { Plan } from "../plan/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { downloadCredentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
@@ -10,14 +10,22 @@ import { downloadCredentialMounts, modCacheMount, passthroughEnv } from "./toolc
  * below the root that build does not reach) downloads in its own directory with GOWORK=off, one after the
  * other. Vendored modules download nothing; with nothing to download the toolchain comes back unchanged.
  */
-export function downloadModules(toolchain: State, modFiles: State, plan: Plan, options: ConvertOptions): State {
+export function downloadModules(
+  toolchain: State,
+  modFiles: State,
+  plan: Plan,
+  options: ConvertOptions,
+  targets: readonly PlanTarget[] = plan.targets,
+): State {
+  // A standalone module's download serves only its own targets: with --target, the others' is skipped.
+  const wanted = new Set(targets.map((t) => t.module));
   const rootBuild = plan.modules.filter((m) => !m.standalone);
   let state = toolchain;
   if (rootBuild.length > 0 && !rootBuild.every((m) => m.vendor)) {
     state = goModDownload(state, { modFiles, options, cwd: LAYOUT.src, name: "[modules] go mod download" });
   }
   for (const m of plan.modules) {
-    if (!m.standalone || m.vendor) continue;
+    if (!m.standalone || m.vendor || !wanted.has(m.dir)) continue;
     state = goModDownload(state, {
       modFiles,
       options,

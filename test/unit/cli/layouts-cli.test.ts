@@ -58,6 +58,13 @@ describe("a root without go.mod/go.work, modules below it (NEW-A)", () => {
     ]);
   });
 
+  it("with --target, downloads only the selected targets' modules", () => {
+    const result = runRpk(["llb", dir, "--json", "--target", "svc-a"], { env: NO_GO_ENV });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("/src/svc-a");
+    expect(result.stdout).not.toContain("/src/services/svc-b");
+  });
+
   it("rpk info lists the modules found, each as its own build", () => {
     const result = runRpk(["info", dir]);
     expect(result.code).toBe(0);
