@@ -14,7 +14,7 @@ import { classifyMains } from "./mains.js";
 import { ModuleSources } from "./modcache.js";
 import { findBuildModules } from "./modules.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
-import type { Analysis, AnalyzeOptions } from "./types.js";
+import type { Analysis, AnalyzeOptions, PackageInfo } from "./types.js";
 import { walkPackages } from "./walk.js";
 
 function readOptional(root: string, file: string): TextFile | undefined {
@@ -25,6 +25,23 @@ function readOptional(root: string, file: string): TextFile | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Mains of the root's build (every non-standalone module, as before), then of each standalone module, whose
+ * imports resolve only among the modules its own build sees (module paths may repeat between them).
+ */
+function classifyBuilds(modules: Analysis["modules"], packages: PackageInfo[]): Analysis["mains"] {
+  const standalone = modules.filter((m) => m.origin === "standalone");
+  if (standalone.length === 0) return classifyMains(packages);
+  const rootDirs = new Set(modules.filter((m) => m.origin !== "standalone").map((m) => m.dir));
+  const mains = rootDirs.size > 0 ? classifyMains(packages.filter((p) => rootDirs.has(p.module))) : [];
+  for (const m of standalone) {
+    const sees = new Set(m.sees ?? [m.dir]);
+    const own = classifyMains(packages.filter((p) => sees.has(p.module))).filter((main) => main.module === m.dir);
+    mains.push(...own);
+  }
+  return mains.sort((a, b) => compareStrings(a.dir, b.dir));
 }
 
 /**
@@ -64,7 +81,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
     withoutCgo: buildTagSet({ ...tagOptions, cgo: false }),
   };
   const { packages, warnings } = walkPackages({ root: absRoot, modules: build.modules, tags });
-  const mains = classifyMains(packages);
+  const mains = classifyBuilds(build.modules, packages);
   // Third-party imports can make a main a Lambda (an adapter starts the runtime) or cgo (a binding).
   const moduleSources = new ModuleSources({
     root: absRoot,

@@ -80,6 +80,7 @@ export function classifyMains(input: PackageInfo[]): MainPackage[] {
       cgo: found.cgo >= 0,
       localPackages: found.localPackages,
     };
+    if (pkg.mainFuncs) main.mainFuncs = pkg.mainFuncs;
     if (found.starter >= 0) {
       const starter = packages[found.starter]!;
       main.lambdaVia = found.chain;

@@ -12,6 +12,7 @@ import { UserError } from "../errors.js";
 import { parseGoMod, parseGoWork } from "./gomod.js";
 import { checkTextFileSize } from "./limits.js";
 import { isDirectoryPath } from "./mod-syntax.js";
+import { moduleDirsBelow, nestedModuleDirs } from "./module-roots.js";
 import { compareStrings, dotDir, joinRel, plainDir, relativeInside } from "./paths.js";
 import type { GoWorkFile, ModuleInfo, ModuleReplace } from "./types.js";
 
@@ -105,9 +106,7 @@ export function findBuildModules(root: string): BuildModules {
     for (const r of localReplaces(root, "", "go.work", work.replace)) replaces.set(keyOf(r.replace), r);
   } else {
     const m = loadModule(root, "", "root");
-    if (!m) {
-      throw new UserError(`no go.mod or go.work in ${root}`, { hint: "run rpk in a Go module root" });
-    }
+    if (!m) return standaloneOnly(root, moduleDirsBelow(root));
     add(m);
     for (const r of localReplaces(root, "", "go.mod", m.goMod.replace)) replaces.set(keyOf(r.replace), r);
   }
@@ -134,10 +133,64 @@ export function findBuildModules(root: string): BuildModules {
 
   const seenPaths = new Map<string, string>();
   for (const m of modules) {
+    if (m.origin === "standalone") continue;
     const other = seenPaths.get(m.path);
     if (other !== undefined) warnings.push(`module ${m.path} appears twice in the build (${other} and ${m.dir})`);
     seenPaths.set(m.path, m.dir);
   }
+  const inBuild = new Set(modules.map((m) => plainDir(m.dir)));
+  const nestedDirs = nestedModuleDirs(root, inBuild);
+  if (workspace) {
+    // go.work names its build: a module it leaves out is left out on purpose (the go command refuses to build
+    // in it without GOWORK=off), so it is named rather than planned.
+    for (const rel of nestedDirs) {
+      warnings.push(
+        `./${rel} has its own go.mod and is not in go.work's use list: not built (run rpk in ./${rel} to build it)`,
+      );
+    }
+  } else modules.push(...addStandalone(root, nestedDirs, modules, warnings));
   modules.sort((a, b) => compareStrings(a.dir, b.dir));
   return workspace ? { workspace, modules, warnings } : { modules, warnings };
+}
+
+/** A root without go.mod/go.work: every module below it is its own build. */
+function standaloneOnly(root: string, dirs: string[]): BuildModules {
+  const warnings: string[] = [];
+  const modules = addStandalone(root, dirs, [], warnings);
+  modules.sort((a, b) => compareStrings(a.dir, b.dir));
+  return { modules, warnings };
+}
+
+/**
+ * Loads standalone modules; each sees itself plus the modules its local `replace` directives point at
+ * (every go.mod under the root is loaded, so those are among `others` or the new ones).
+ */
+function addStandalone(root: string, dirs: string[], others: ModuleInfo[], warnings: string[]): ModuleInfo[] {
+  const loaded: ModuleInfo[] = [];
+  let firstError: UserError | undefined;
+  for (const rel of dirs) {
+    // One broken go.mod among many independent modules is that module's problem, not the others'.
+    try {
+      const m = loadModule(root, rel, "standalone");
+      if (m) loaded.push(m);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      firstError ??= error;
+      warnings.push(`./${rel} not built: ${error.message}`);
+    }
+  }
+  // Nothing else to build: the error itself is the answer.
+  if (loaded.length === 0 && others.length === 0 && firstError) throw firstError;
+  const known = new Set([...others, ...loaded].map((m) => m.dir));
+  for (const m of loaded) {
+    const sees = new Set([m.dir]);
+    for (const r of localReplaces(root, m.dir, joinRel(plainDir(m.dir), "go.mod"), m.goMod.replace)) {
+      const rel = relativeInside(root, r.target);
+      const what = `${joinRel(plainDir(m.dir), "go.mod")}: replace ${r.replace.oldPath} => ${r.replace.newPath}`;
+      if (rel !== undefined && known.has(dotDir(rel))) sees.add(dotDir(rel));
+      else warnings.push(`${what}: no module found there inside the analysed directory; its packages are not analysed`);
+    }
+    m.sees = [...sees].sort(compareStrings);
+  }
+  return loaded;
 }

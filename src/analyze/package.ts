@@ -38,6 +38,7 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
   const embeds = new Set<string>();
   const lambdaStarts: PackageInfo["lambdaStarts"] = [];
   let cgoFile: string | undefined;
+  const mainFuncs: { file: string; line: number }[] = [];
   for (const s of scans) {
     if (s.problem) warnings.push(s.problem);
     const name = s.packageName;
@@ -50,6 +51,7 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
     for (const i of s.imports) imports.add(i.path);
     for (const e of s.embedPatterns) embeds.add(e);
     for (const start of s.lambdaStarts) lambdaStarts.push(start); // no spread: a file may hold millions
+    if (s.mainLine !== undefined) mainFuncs.push({ file: s.file, line: s.mainLine });
     // A file that imports "C" only forces cgo when it is also selected without the cgo tag; a file guarded
     // by //go:build cgo normally has a pure-Go twin (//go:build !cgo) that CGO_ENABLED=0 builds use.
     if (cgoFile === undefined && s.importsC && s.buildsWithCgo && s.buildsWithoutCgo) cgoFile = s.file;
@@ -74,6 +76,7 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
     embedPatterns: sortedUnique(embeds),
     lambdaStarts,
   };
+  if (pkg.name === "main" && mainFuncs.length > 1) pkg.mainFuncs = mainFuncs;
   if (cgoFile !== undefined) {
     pkg.cgo = true;
     pkg.cgoReason = `${cgoFile} imports "C"`;

@@ -59,6 +59,8 @@ export interface GoFileScan {
   importsC: boolean;
   embedPatterns: string[];
   lambdaStarts: LambdaStartCall[];
+  /** `package main` files: the line of a top-level `func main(` declaration, when the file has one. */
+  mainLine?: number;
   /** Why the file cannot be used as written (malformed constraint, no package clause, bad //go:embed). */
   problem?: string;
   /** Set when `truncated` input was not enough: scan the whole file instead (other fields are partial). */
@@ -253,6 +255,21 @@ function findLambdaStarts(lex: GoLexer, scan: GoFileScan): void {
 }
 
 /**
+ * gofmt puts top-level declarations at column 0, so `func main(` starting a line is the declaration (a method
+ * has a receiver between `func` and its name; a nested closure cannot be named). Found without lexing the
+ * body, which the scanner otherwise skips.
+ */
+const MAIN_DECL = /^func[ \t]+main[ \t]*\(/m;
+
+function mainDeclLine(text: string): number | undefined {
+  const match = MAIN_DECL.exec(text);
+  if (!match) return undefined;
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < match.index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+/**
  * Scans one Go file; never throws for malformed content (it sets `problem` instead).
  * `source` may be the file's bytes: they are decoded as latin1 for lexing (Go syntax is ASCII; non-ASCII
  * bytes only occur inside identifiers, strings and comments), and extracted names are re-decoded as UTF-8.
@@ -319,6 +336,11 @@ function scanText(text: string, decode: Decode, options: ScanOptions): GoFileSca
   readImports(lex, scan, decode);
   // At the end of a truncated text the import list may go on.
   if (truncated && lex.at(EOF)) return incomplete();
+  if (scan.packageName === "main") {
+    const line = mainDeclLine(text);
+    if (line !== undefined) scan.mainLine = line;
+    else if (truncated) return incomplete(); // it may come later in the file
+  }
 
   let wantsLambda = false;
   let importsEmbed = false;

@@ -54,8 +54,13 @@ export interface ModuleInfo {
   goMod: GoModFile;
   hasGoSum: boolean;
   hasVendor: boolean; // dir/vendor/modules.txt exists
-  /** Why it belongs: listed in go.work `use`, the root module, or the target of a local `replace`. */
-  origin: "root" | "workspace" | "replace";
+  /**
+   * Why it belongs: listed in go.work `use`, the root module, the target of a local `replace`, or a module
+   * below the root that the root's build does not reach, built on its own (see module-roots.ts).
+   */
+  origin: "root" | "workspace" | "replace" | "standalone";
+  /** Standalone modules only: the module dirs its build sees (itself and its local replace targets), sorted. */
+  sees?: string[];
 }
 
 /** How the Go version was chosen, most specific source first (see resolveGoVersion). */
@@ -109,6 +114,8 @@ export interface PackageInfo {
   /** //go:embed patterns, relative to the package dir, sorted unique. */
   embedPatterns: string[];
   lambdaStarts: LambdaStartCall[];
+  /** main packages only, when more than one file declares a top-level `func main`: where each does. */
+  mainFuncs?: SourcePos[];
 }
 
 /**
@@ -131,6 +138,8 @@ export interface MainPackage {
   cgo: boolean;
   /** Why cgo is needed (package dir and file), when cgo. */
   cgoReason?: string;
+  /** When several files of the directory declare `func main` (one program per file): where each does. */
+  mainFuncs?: SourcePos[];
   /** Package dirs of the build that this main imports transitively, including itself, sorted. */
   localPackages: string[];
   /** Where `kind` and `cgo` were decided (set by the dependency pass; absent means local). */

@@ -57,7 +57,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   };
   const toolchain = toolchainFor(plan.go.image);
   const context = contextState(plan, options);
-  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
+  const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options, targets);
   // cgo targets compile in their C build image with Go copied in from after the download (which orders
   // them after it too); other targets in another image than the plan's only if the plan was hand-edited.
   const cgoRoots = new Map<string, State>();

@@ -1,27 +1,58 @@
 import type { State } from "../llb/index.js";
-import type { Plan } from "../plan/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { downloadCredentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /**
  * `go mod download` over just the module files, into the shared module cache mount. Compiles build on this
  * step's root so they start after it; its cache key ignores .go files, so source edits never re-download.
- * Returns the toolchain unchanged when every module is vendored.
+ * The root's build (root go.mod or go.work) downloads at the context root; each standalone module (a module
+ * below the root that build does not reach) downloads in its own directory with GOWORK=off, one after the
+ * other. Vendored modules download nothing; with nothing to download the toolchain comes back unchanged.
  */
-export function downloadModules(toolchain: State, modFiles: State, plan: Plan, options: ConvertOptions): State {
-  if (plan.modules.every((m) => m.vendor)) return toolchain;
-  const exec = toolchain.run({
+export function downloadModules(
+  toolchain: State,
+  modFiles: State,
+  plan: Plan,
+  options: ConvertOptions,
+  targets: readonly PlanTarget[] = plan.targets,
+): State {
+  // A standalone module's download serves only its own targets: with --target, the others' is skipped.
+  const wanted = new Set(targets.map((t) => t.module));
+  const rootBuild = plan.modules.filter((m) => !m.standalone);
+  let state = toolchain;
+  if (rootBuild.length > 0 && !rootBuild.every((m) => m.vendor)) {
+    state = goModDownload(state, { modFiles, options, cwd: LAYOUT.src, name: "[modules] go mod download" });
+  }
+  for (const m of plan.modules) {
+    if (!m.standalone || m.vendor || !wanted.has(m.dir)) continue;
+    state = goModDownload(state, {
+      modFiles,
+      options,
+      cwd: `${LAYOUT.src}/${m.dir.slice(2)}`,
+      env: { GOWORK: "off" },
+      name: `[modules] go mod download in ${m.dir}`,
+    });
+  }
+  return state;
+}
+
+function goModDownload(
+  from: State,
+  o: { modFiles: State; options: ConvertOptions; cwd: string; name: string; env?: Record<string, string> },
+): State {
+  const exec = from.run({
     args: ["go", "mod", "download"],
-    cwd: LAYOUT.src,
-    env: passthroughEnv(options),
-    network: options.network ?? "sandbox",
+    cwd: o.cwd,
+    env: { ...passthroughEnv(o.options), ...(o.env ?? {}) },
+    network: o.options.network ?? "sandbox",
     mounts: [
       // Writable: go may touch go.sum; nothing it writes there is kept.
-      { type: "bind", dest: LAYOUT.src, from: modFiles, noOutput: true },
+      { type: "bind", dest: LAYOUT.src, from: o.modFiles, noOutput: true },
       modCacheMount,
-      ...downloadCredentialMounts(options),
+      ...downloadCredentialMounts(o.options),
     ],
-    ...step("[modules] go mod download", options),
+    ...step(o.name, o.options),
   });
   return exec.root();
 }

@@ -32,7 +32,8 @@ const dirOf = (pkg: string): string => pkg.replace(/^\.\/?/, "");
 /** Where `go build` must run so that every package of the group resolves: the workspace root or the module. */
 function buildRoot(plan: Plan, target: PlanTarget): { cwd: string; modules: string[] } {
   const work = plan.workspace?.files.find((f) => path.basename(f) === "go.work");
-  if (work)
+  const standalone = plan.modules.some((m) => m.dir === target.module && m.standalone);
+  if (work && !standalone)
     return {
       cwd: path.dirname(work) === "." ? "" : path.dirname(work),
       modules: plan.modules.map((m) => dirOf(m.dir)),

@@ -52,13 +52,20 @@ function patternsByDir(analysis: Analysis): Map<string, readonly string[]> {
   return index;
 }
 
-export function contextIncludes(analysis: Analysis, packageDirs: Iterable<string>, extra: string[]): string[] {
+/** `moduleDirs`: only these modules' files (a standalone module's compile sees only its own build). */
+export function contextIncludes(
+  analysis: Analysis,
+  packageDirs: Iterable<string>,
+  extra: string[],
+  moduleDirs?: ReadonlySet<string>,
+): string[] {
   const patterns = new Set<string>();
   if (analysis.workspace) {
     patterns.add("go.work");
     if (analysis.workspace.hasGoWorkSum) patterns.add("go.work.sum");
   }
   for (const mod of analysis.modules) {
+    if (moduleDirs && !moduleDirs.has(mod.dir)) continue;
     const prefix = dirPrefix(mod.dir);
     patterns.add(`${prefix}go.mod`);
     if (mod.hasGoSum) patterns.add(`${prefix}go.sum`);

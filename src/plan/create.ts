@@ -17,6 +17,7 @@ import {
 } from "./patterns.js";
 import type { Plan, PlanTarget } from "./schema.js";
 import { GOARCH_OF, type PlanSettings } from "./settings.js";
+import { checkOneMain, standaloneEnv, standaloneField, standaloneModules } from "./standalone.js";
 
 /** Build flags every target gets: reproducible paths, no VCS stamping (the context has no .git). */
 export const DEFAULT_BUILD_FLAGS = ["-trimpath", "-buildvcs=false"];
@@ -102,9 +103,15 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     if (!analysis) throw new Error(`internal: no analysis for ${goarch}`);
     // Build constraints differ per GOARCH: use this arch's view of the package.
     const main = mainsByDir(analysis).get(chosenMain.dir) ?? chosenMain;
+    checkOneMain(main);
     for (const dir of main.localPackages) packageDirs.add(dir);
     // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
-    const include = contextIncludes(analysis, main.localPackages, settings.include);
+    const include = contextIncludes(
+      analysis,
+      main.localPackages,
+      settings.include,
+      standaloneModules(analysis, main.module),
+    );
     const runtime = override.runtime ?? settings.runtime;
     checkLambdaGo(main, runtime);
     const detection = targetDetection(main);
@@ -121,9 +128,12 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     ]);
     const ldflags = [DEFAULT_LDFLAGS, settings.ldflags, override.ldflags].filter((s) => s?.trim()).join(" ");
     const env = Object.fromEntries(
-      Object.entries({ CGO_ENABLED: cgo ? "1" : "0", ...settings.env, ...(override.env ?? {}) }).sort(([a], [b]) =>
-        a < b ? -1 : a > b ? 1 : 0,
-      ),
+      Object.entries({
+        CGO_ENABLED: cgo ? "1" : "0",
+        ...standaloneEnv(analysis, main.module),
+        ...settings.env,
+        ...(override.env ?? {}),
+      }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     );
     const secrets = sortedUnique([...(settings.secrets ?? []), ...(override.secrets ?? [])]);
     return {
@@ -168,6 +178,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
           path: m.path,
           files: [`${prefix}go.mod`, ...(m.hasGoSum ? [`${prefix}go.sum`] : [])],
           vendor: m.hasVendor,
+          ...standaloneField(m),
         };
       })
       .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)),

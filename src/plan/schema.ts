@@ -67,6 +67,10 @@ export const ModuleSchema = z
     path: z.string().min(1).describe("module path"),
     files: z.array(relPath).min(1).describe("the only inputs of `go mod download` for this module"),
     vendor: z.boolean().describe("the module has vendor/modules.txt: build with -mod=vendor, download nothing"),
+    standalone: z
+      .literal(true)
+      .optional()
+      .describe("a module below the root that the root's build does not reach: downloaded and built on its own"),
   })
   .strict();
 

@@ -31,7 +31,7 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   lines.push(`Modules (${analysis.modules.length})`);
   for (const m of analysis.modules) {
     lines.push(
-      `  ${m.dir.padEnd(24)} ${m.path}${m.origin === "replace" ? "  (local replace)" : ""}${m.hasVendor ? "  (vendored)" : ""}`,
+      `  ${m.dir.padEnd(24)} ${m.path}${m.origin === "replace" ? "  (local replace)" : ""}${m.origin === "standalone" ? "  (own build)" : ""}${m.hasVendor ? "  (vendored)" : ""}`,
     );
   }
   lines.push(`Packages: ${analysis.packages.length}, main packages: ${analysis.mains.length}`);

@@ -27,13 +27,19 @@ describe("analyze: tree walking", () => {
     });
     const a = await analyze(root);
     expect(a.root).toBe(root);
-    expect(a.packages.map((p) => p.dir)).toEqual([".", "./cmd/tool", "./lib"]);
-    expect(a.mains.map((m) => [m.dir, m.kind])).toEqual([
-      [".", "command"],
-      ["./cmd/tool", "command"],
+    // The nested module is not part of the root module: it is walked as its own (standalone) module.
+    expect(a.packages.map((p) => p.dir)).toEqual([".", "./cmd/tool", "./lib", "./nested", "./nested/sub"]);
+    expect(a.mains.map((m) => [m.dir, m.module, m.kind])).toEqual([
+      [".", ".", "command"],
+      ["./cmd/tool", ".", "command"],
+      ["./nested", "./nested", "command"],
+      ["./nested/sub", "./nested", "command"],
     ]);
     expect(a.packages.find((p) => p.dir === "./lib")!.goFiles).toEqual(["lib.go"]);
-    expect(a.modules.map((m) => [m.dir, m.path, m.origin])).toEqual([[".", "example.com/app", "root"]]);
+    expect(a.modules.map((m) => [m.dir, m.path, m.origin])).toEqual([
+      [".", "example.com/app", "root"],
+      ["./nested", "example.com/nested", "standalone"],
+    ]);
   });
 
   it("honours go.mod ignore directives", async () => {
@@ -50,7 +56,11 @@ describe("analyze: tree walking", () => {
   it("fails without go.mod or go.work", async () => {
     const root = makeTree({ "main.go": MAIN });
     await expect(analyze(root)).rejects.toThrow(UserError);
-    await expect(analyze(root)).rejects.toThrow(/no go.mod or go.work in .* — run rpk in a Go module root/);
+    await expect(analyze(root)).rejects.toThrow(
+      /has \.go files but there is no go\.mod in or below .* — run `go mod init/,
+    );
+    const empty = makeTree({ "README.md": "nothing here\n" });
+    await expect(analyze(empty)).rejects.toThrow(/no go.mod or go.work in or below .* — run rpk in a Go module root/);
   });
 
   it("fails with file:line for a malformed go.mod in the build", async () => {
