@@ -15,7 +15,7 @@ import { type Credentials, type DockerAuthOptions, DockerConfigAuth } from "./au
 import { type ExportReceived, type ExportTarget, serveFileSend } from "./filesend.js";
 import { type FileSyncStats, serveFileSync } from "./filesync.js";
 import { SecretNotFound, type SecretSource, SecretStore } from "./secrets.js";
-import { injectWithWindow } from "./server-window.js";
+import { injectSessionConnection } from "./server-window.js";
 import { serveForwardAgent, sshAgentFor } from "./ssh.js";
 
 export type { ExportReceived, ExportTarget, FileSyncStats, SecretSource };
@@ -127,8 +127,9 @@ export class Session {
     const stream = control.openSessionStream(metadata);
     this.stream = stream;
     const pipe = pipeOverStream(stream);
-    // Exports arrive through this server: give it the same wide receive window as the channel.
-    const { injector } = injectWithWindow(this.server, pipe, HTTP2_WINDOW_BYTES);
+    // Exports arrive through this server: give it the same wide receive window as the channel; and accept
+    // header blocks of any size (include patterns arrive as metadata: server-window.ts).
+    const { injector } = injectSessionConnection(this.server, pipe, HTTP2_WINDOW_BYTES);
 
     this.endedPromise = new Promise((resolve) => {
       stream.on("error", (error: grpc.ServiceError) => {
