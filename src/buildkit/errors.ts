@@ -37,10 +37,93 @@ export class BuildError extends UserError {
 /** Wraps any error from a Control call into a UserError with the call named. */
 export function describeCallError(what: string, error: unknown): Error {
   if (error instanceof UserError) return error;
+  const transport = transportError(error, { call: what });
+  if (transport) return transport;
   if (isServiceError(error)) {
     const details = daemonErrorDetails(error);
     const codeName = grpc.status[details.code] ?? String(details.code);
     return new UserError(`${what} failed (${codeName}): ${details.message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** RFC 9113 §7 error codes, by number, as HTTP/2 stacks print them. */
+const HTTP2_ERROR_NAMES = [
+  "NO_ERROR",
+  "PROTOCOL_ERROR",
+  "INTERNAL_ERROR",
+  "FLOW_CONTROL_ERROR",
+  "SETTINGS_TIMEOUT",
+  "STREAM_CLOSED",
+  "FRAME_SIZE_ERROR",
+  "REFUSED_STREAM",
+  "CANCEL",
+  "COMPRESSION_ERROR",
+  "CONNECT_ERROR",
+  "ENHANCE_YOUR_CALM",
+  "INADEQUATE_SECURITY",
+  "HTTP_1_1_REQUIRED",
+];
+
+/**
+ * Recognises HTTP/2 transport failures in an error message, as each side words them, and says what
+ * happened and who did it. Undefined for anything else (build failures, daemon errors).
+ *
+ * - grpc-go in the daemon, about a call it made to rpk's session server (FileSync, FileSend, Auth, …):
+ *   "stream terminated by RST_STREAM with error code: X", "… GOAWAY …", "header list size to send violates
+ *   the maximum size (N bytes) set by server|client".
+ * - grpc-js in rpk, about a call rpk made to the daemon: "Received RST_STREAM with code N …", "Stream refused
+ *   by server", and, for ENHANCE_YOUR_CALM, only "Bandwidth exhausted or memory limit exceeded"
+ *   (RESOURCE_EXHAUSTED), which reads like a resource problem of the build.
+ */
+export function describeTransportFailure(message: string, call?: string): string | undefined {
+  const theCall = call ? `the ${call} call` : "a call";
+  let match = /stream terminated by RST_STREAM with error code: ([A-Z_0-9]+)/.exec(message);
+  if (match)
+    return `rpk's session server reset a stream the BuildKit daemon opened to it (HTTP/2 RST_STREAM ${match[1]})`;
+  match = /GOAWAY and closed the connection; LastStreamID=\d+, ErrCode=([A-Z_0-9]+)(?:, debug="([^"]*)")?/.exec(
+    message,
+  );
+  if (match) {
+    const debug = match[2] ? `: ${match[2]}` : "";
+    return `rpk's session server closed the BuildKit daemon's connection to it (HTTP/2 GOAWAY ${match[1]}${debug})`;
+  }
+  match = /header list size to send violates the maximum size \((\d+) bytes\) set by (server|client)/.exec(message);
+  if (match) {
+    return match[2] === "server"
+      ? `the BuildKit daemon could not send a request to rpk's session server: its headers exceed the ${match[1]}-byte header list limit the session server advertised`
+      : `the BuildKit daemon could not send its answer to ${theCall}: the headers exceed the ${match[1]}-byte header list limit rpk's connection advertised`;
+  }
+  if (/^Bandwidth exhausted or memory limit exceeded$/.test(message.trim())) {
+    return `the BuildKit daemon reset ${theCall} (HTTP/2 RST_STREAM ENHANCE_YOUR_CALM)`;
+  }
+  match = /Received RST_STREAM with code (\d+)(?: \(([^)]*)\))?(?: triggered by internal client error: (.*))?/.exec(
+    message,
+  );
+  if (match) {
+    const name = HTTP2_ERROR_NAMES[Number(match[1])] ?? `code ${match[1]}`;
+    const extra = match[3] ? `: ${match[3]}` : match[2] ? `: ${match[2]}` : "";
+    return `the BuildKit daemon reset ${theCall} (HTTP/2 RST_STREAM ${name}${extra})`;
+  }
+  if (/^Stream refused by server$/.test(message.trim())) {
+    return `the BuildKit daemon refused ${theCall} (HTTP/2 REFUSED_STREAM)`;
+  }
+  return undefined;
+}
+
+/** What rpk says after a transport failure: it is not the user's sources, so say where to look instead. */
+const TRANSPORT_HINT =
+  "a failure of the connection between rpk and the daemon, not of the build itself; rerun with --debug and report it with the daemon's log";
+
+/**
+ * A one-line UserError for an error whose message (or gRPC details) is an HTTP/2 transport failure; the
+ * step it interrupted is named when known. Undefined when the error is something else.
+ */
+export function transportError(error: unknown, context: { call?: string; step?: string } = {}): UserError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const message = isServiceError(error) ? error.details || error.message : error.message;
+  const what = describeTransportFailure(message, context.call);
+  if (!what) return undefined;
+  const during = context.step ? ` during build step "${context.step}"` : "";
+  return new UserError(`transport failure${during}: ${what}`, { hint: TRANSPORT_HINT, cause: error });
 }

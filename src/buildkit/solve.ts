@@ -10,7 +10,7 @@ import { grpcBridgeTransport } from "../gateway/grpc-transport.js";
 import type { BuildResult, DefinitionInput, LLBBridge } from "../gateway/types.js";
 import type { BuildkitConnection } from "./connection.js";
 import { type CacheEntry, ControlClient } from "./control.js";
-import { BuildError, daemonErrorDetails, describeCallError, isServiceError } from "./errors.js";
+import { BuildError, daemonErrorDetails, describeCallError, isServiceError, transportError } from "./errors.js";
 import { commitOutput, discardOutput, type StagedOutput, stageOutput, writeFailure } from "./outputs.js";
 import type { SolveStatus } from "./progress/types.js";
 import { newIdentifier, type Session } from "./session/session.js";
@@ -127,11 +127,11 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       exporterResponse = await solving;
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      if (buildFailure !== undefined) throw buildFailure;
+      if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames);
       await settleWithin(statusDone, 2000);
       throw toBuildError(error, vertexNames, blameVertex(error, vertexErrors) ?? lastFailedVertex);
     }
-    if (buildFailure !== undefined) throw buildFailure;
+    if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames);
 
     for (const output of staged) if (output) await commitOutput(output);
     await settleWithin(statusDone, 2000);
@@ -166,13 +166,30 @@ async function runBuildFunction(build: (bridge: LLBBridge) => Promise<BuildResul
 
 function toBuildError(error: unknown, names: Map<string, string>, lastFailed: string | undefined): Error {
   if (!isServiceError(error)) return describeCallError("Control.Solve", error);
-  if (error.code === grpc.status.UNAVAILABLE) {
-    return new UserError(`lost the connection to the BuildKit daemon: ${error.details}`, { cause: error });
-  }
   const details = daemonErrorDetails(error);
   const digest = details.vertexDigest ?? lastFailed;
   const stepName = digest ? names.get(digest) : undefined;
+  const transport = transportError(error, { call: "Control.Solve", ...(stepName ? { step: stepName } : {}) });
+  if (transport) return transport;
+  if (error.code === grpc.status.UNAVAILABLE) {
+    return new UserError(`lost the connection to the BuildKit daemon: ${error.details}`, { cause: error });
+  }
   return new BuildError(details, { stepName, cause: error });
+}
+
+/**
+ * The build function's failure, or a UserError when it was an HTTP/2 transport failure (of an LLBBridge
+ * call, or of the session while a step the daemon ran for it loaded the context).
+ */
+function asTransportError(failure: unknown, names: Map<string, string>): unknown {
+  const call = failure as { method?: unknown; vertexDigest?: unknown };
+  const step = typeof call.vertexDigest === "string" ? names.get(call.vertexDigest) : undefined;
+  return (
+    transportError(failure, {
+      ...(typeof call.method === "string" ? { call: `LLBBridge.${call.method}` } : {}),
+      ...(step ? { step } : {}),
+    }) ?? failure
+  );
 }
 
 /** The vertex whose own error is the one the daemon reports (siblings fail later with "context canceled"). */
