@@ -119,7 +119,7 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
       const result = include.matchesUsingParentResults(rel, dir.includeInfo);
       includeInfo = result.info;
       if (!result.matched) {
-        if (isDir && onlyPrefixIncludes && !include.patterns.some((p) => !p.exclusion && isUnder(p, rel))) continue;
+        if (isDir && onlyPrefixIncludes && !include.hasPatternUnder(rel, false)) continue;
         skip = true;
       }
     }
@@ -129,7 +129,7 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
       if (result.matched) {
         if (isDir && onlyPrefixExceptions) {
           if (!exclude.hasExclusions) continue;
-          if (!exclude.patterns.some((p) => p.exclusion && isUnder(p, rel))) continue;
+          if (!exclude.hasPatternUnder(rel, true)) continue;
         }
         skip = true;
       }
@@ -177,10 +177,6 @@ function* emitAncestors(dir: DirFrame): Generator<WalkEntry> {
 }
 
 /** Whether a pattern (without a trailing glob) names something at or below directory `rel`. */
-function isUnder(pattern: Pattern, rel: string): boolean {
-  return `${pattern.withoutTrailingGlob()}/`.startsWith(`${rel}/`);
-}
-
 function sortedNames(dir: string): string[] {
   return sortUtf8(readdirSync(dir));
 }
