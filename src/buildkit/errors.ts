@@ -88,6 +88,8 @@ export function describeTransportFailure(message: string, call?: string): string
     const debug = match[2] ? `: ${match[2]}` : "";
     return `rpk's session server closed the BuildKit daemon's connection to it (HTTP/2 GOAWAY ${match[1]}${debug})`;
   }
+  match = /received prior goaway: code: ([A-Z_0-9]+)/.exec(message);
+  if (match) return `rpk's session server closed the BuildKit daemon's connection to it (HTTP/2 GOAWAY ${match[1]})`;
   match = /header list size to send violates the maximum size \((\d+) bytes\) set by (server|client)/.exec(message);
   if (match) {
     return match[2] === "server"
@@ -119,11 +121,32 @@ const TRANSPORT_HINT =
  * A one-line UserError for an error whose message (or gRPC details) is an HTTP/2 transport failure; the
  * step it interrupted is named when known. Undefined when the error is something else.
  */
-export function transportError(error: unknown, context: { call?: string; step?: string } = {}): UserError | undefined {
+export function transportError(
+  error: unknown,
+  context: {
+    call?: string;
+    step?: string;
+    /** What rpk's own session server reported about its connection (Session.serverError), if anything. */
+    serverError?: string;
+  } = {},
+): UserError | undefined {
   if (!(error instanceof Error)) return undefined;
   const message = isServiceError(error) ? error.details || error.message : error.message;
   const what = describeTransportFailure(message, context.call);
-  if (!what) return undefined;
+  const serverError = context.serverError?.replace(/\s+/g, " ");
   const during = context.step ? ` during build step "${context.step}"` : "";
-  return new UserError(`transport failure${during}: ${what}`, { hint: TRANSPORT_HINT, cause: error });
+  if (what) {
+    const cause = serverError ? `; the session server's error: ${serverError}` : "";
+    return new UserError(`transport failure${during}: ${what}${cause}`, { hint: TRANSPORT_HINT, cause: error });
+  }
+  // The session's connection broke on rpk's side: whatever the daemon says next ("the client connection is
+  // closing", "context canceled") follows from that, so lead with it.
+  if (serverError) {
+    const reported = message.replace(/\s+/g, " ");
+    return new UserError(
+      `transport failure${during}: rpk's session server ended its connection with the BuildKit daemon (${serverError}); the daemon reported: ${reported}`,
+      { hint: TRANSPORT_HINT, cause: error },
+    );
+  }
+  return undefined;
 }

@@ -127,11 +127,15 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
       exporterResponse = await solving;
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames);
+      if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames, session.serverError);
       await settleWithin(statusDone, 2000);
-      throw toBuildError(error, vertexNames, blameVertex(error, vertexErrors) ?? lastFailedVertex);
+      throw toBuildError(error, {
+        names: vertexNames,
+        lastFailed: blameVertex(error, vertexErrors) ?? lastFailedVertex,
+        serverError: session.serverError,
+      });
     }
-    if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames);
+    if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames, session.serverError);
 
     for (const output of staged) if (output) await commitOutput(output);
     await settleWithin(statusDone, 2000);
@@ -164,12 +168,19 @@ async function runBuildFunction(build: (bridge: LLBBridge) => Promise<BuildResul
   return undefined;
 }
 
-function toBuildError(error: unknown, names: Map<string, string>, lastFailed: string | undefined): Error {
+function toBuildError(
+  error: unknown,
+  context: { names: Map<string, string>; lastFailed: string | undefined; serverError: string | undefined },
+): Error {
   if (!isServiceError(error)) return describeCallError("Control.Solve", error);
   const details = daemonErrorDetails(error);
-  const digest = details.vertexDigest ?? lastFailed;
-  const stepName = digest ? names.get(digest) : undefined;
-  const transport = transportError(error, { call: "Control.Solve", ...(stepName ? { step: stepName } : {}) });
+  const digest = details.vertexDigest ?? context.lastFailed;
+  const stepName = digest ? context.names.get(digest) : undefined;
+  const transport = transportError(error, {
+    call: "Control.Solve",
+    ...(stepName ? { step: stepName } : {}),
+    ...(context.serverError ? { serverError: context.serverError } : {}),
+  });
   if (transport) return transport;
   if (error.code === grpc.status.UNAVAILABLE) {
     return new UserError(`lost the connection to the BuildKit daemon: ${error.details}`, { cause: error });
@@ -181,13 +192,14 @@ function toBuildError(error: unknown, names: Map<string, string>, lastFailed: st
  * The build function's failure, or a UserError when it was an HTTP/2 transport failure (of an LLBBridge
  * call, or of the session while a step the daemon ran for it loaded the context).
  */
-function asTransportError(failure: unknown, names: Map<string, string>): unknown {
+function asTransportError(failure: unknown, names: Map<string, string>, serverError: string | undefined): unknown {
   const call = failure as { method?: unknown; vertexDigest?: unknown };
   const step = typeof call.vertexDigest === "string" ? names.get(call.vertexDigest) : undefined;
   return (
     transportError(failure, {
       ...(typeof call.method === "string" ? { call: `LLBBridge.${call.method}` } : {}),
       ...(step ? { step } : {}),
+      ...(serverError ? { serverError } : {}),
     }) ?? failure
   );
 }

@@ -51,7 +51,13 @@ export interface InjectedSession {
  * `server.createConnectionInjector(insecure).injectConnection(connection)`, with `windowBytes` as the
  * receive window (stream and connection), the header limits lifted, and header blocks joined into one frame.
  */
-export function injectSessionConnection(server: grpc.Server, connection: Duplex, windowBytes: number): InjectedSession {
+export function injectSessionConnection(
+  server: grpc.Server,
+  connection: Duplex,
+  windowBytes: number,
+  /** Errors of the HTTP/2 session itself (nghttp2's), which end it with GOAWAY: the daemon only sees EOF. */
+  onSessionError?: (error: Error) => void,
+): InjectedSession {
   const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
   const known = servers instanceof Map ? new Set(servers.keys()) : undefined;
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
@@ -66,6 +72,7 @@ export function injectSessionConnection(server: grpc.Server, connection: Duplex,
         maxFrameSize: MAX_FRAME_BYTES,
       } satisfies Settings);
       candidate.on("session", (session: ServerHttp2Session) => widenConnection(session, windowBytes));
+      if (onSessionError) candidate.on("sessionError", onSessionError);
       widened = true;
       limitsLifted = liftHeaderPairLimit(candidate);
     }

@@ -73,6 +73,11 @@ export class Session {
   readonly sharedKey: string;
   /** Health checks answered so far (the daemon checks every few seconds; missing them kills the session). */
   healthChecks = 0;
+  /**
+   * The last error of the session's own HTTP/2 connection (e.g. a protocol limit nghttp2 enforced), which
+   * ends it with GOAWAY; the daemon then only reports an EOF, so solve adds this to its message.
+   */
+  serverError?: string;
 
   private readonly sources = new Map<string, string>();
   private readonly exportTargets = new Map<number, ExportTarget>();
@@ -129,7 +134,9 @@ export class Session {
     const pipe = pipeOverStream(stream);
     // Exports arrive through this server: give it the same wide receive window as the channel; and accept
     // header blocks of any size (include patterns arrive as metadata: server-window.ts).
-    const { injector } = injectSessionConnection(this.server, pipe, HTTP2_WINDOW_BYTES);
+    const { injector } = injectSessionConnection(this.server, pipe, HTTP2_WINDOW_BYTES, (error) => {
+      this.serverError = error.message;
+    });
 
     this.endedPromise = new Promise((resolve) => {
       stream.on("error", (error: grpc.ServiceError) => {

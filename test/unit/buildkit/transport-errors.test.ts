@@ -35,6 +35,36 @@ describe("describeTransportFailure", () => {
     );
   });
 
+  test("the daemon's report of a connection the session server ended with GOAWAY (seen live without the joiner)", () => {
+    const message =
+      'rpc error: code = Unavailable desc = closing transport due to: connection error: desc = "error reading from server: EOF", received prior goaway: code: INTERNAL_ERROR';
+    expect(describeTransportFailure(message)).toBe(
+      "rpk's session server closed the BuildKit daemon's connection to it (HTTP/2 GOAWAY INTERNAL_ERROR)",
+    );
+    const error = transportError(serviceError(grpc.status.UNAVAILABLE, message), {
+      step: "[context] load Go sources",
+      serverError: "Too many CONTINUATION frames following a HEADER frame",
+    });
+    expect(error!.message).toContain(
+      "(HTTP/2 GOAWAY INTERNAL_ERROR); the session server's error: Too many CONTINUATION frames following a HEADER frame — ",
+    );
+  });
+
+  test("any failure after the session server's own connection broke leads with that break", () => {
+    const closing = serviceError(
+      grpc.status.CANCELLED,
+      "rpc error: code = Canceled desc = grpc: the client connection is closing",
+    );
+    expect(transportError(closing)).toBe(undefined);
+    const error = transportError(closing, {
+      step: "[context] load Go sources",
+      serverError: "Too many CONTINUATION frames following a HEADER frame",
+    });
+    expect(error!.message).toMatch(
+      /^transport failure during build step "\[context\] load Go sources": rpk's session server ended its connection with the BuildKit daemon \(Too many CONTINUATION frames following a HEADER frame\); the daemon reported: rpc error: code = Canceled desc = grpc: the client connection is closing — /,
+    );
+  });
+
   test("grpc-go refusing to send headers above the advertised limit, either way", () => {
     const toSession =
       "rpc error: code = Internal desc = transport: header list size to send violates the maximum size (65535 bytes) set by server";
