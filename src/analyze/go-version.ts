@@ -5,7 +5,8 @@
  *   2. `mise.toml` `[tools] go = "..."` (or `golang`)
  *   3. `.tool-versions` `golang 1.x.y` (or `go 1.x.y`)
  *   4. the highest `toolchain` line across go.work and every module of the build ("go1.26.8" → 1.26.8)
- *   5. the highest `go` line across go.work and every module of the build
+ *   5. the highest `go` line across go.work and every module of the build; a go.mod without a `go` line
+ *      counts as `go 1.16`, as the go command assumes (source "go.mod (no go line, 1.16 assumed)")
  *
  * Version-manager files win over go.mod because they state which toolchain the developer actually uses;
  * `toolchain` wins over `go` because `go` is only a minimum language version. A language-only version
@@ -31,6 +32,10 @@ export interface GoVersionSources {
   /** Release table (minor → newest full version); defaults to the generated GO_RELEASES. */
   releases?: Readonly<Record<string, string>>;
 }
+
+/** The language version the go command assumes for a go.mod without a `go` line. */
+export const GO_MOD_DEFAULT_GO = "1.16";
+export const NO_GO_LINE_SOURCE = `go.mod (no go line, ${GO_MOD_DEFAULT_GO} assumed)`;
 
 interface Candidate {
   version: string;
@@ -139,6 +144,7 @@ function pickCandidate(s: GoVersionSources): Candidate | undefined {
       toolchains.push({ version: v, source: `${kind} toolchain`, file });
     }
     if (go !== undefined) goLines.push({ version: go, source: `${kind} go`, file });
+    else if (kind === "go.mod") goLines.push({ version: GO_MOD_DEFAULT_GO, source: NO_GO_LINE_SOURCE, file });
   };
   if (s.workspace) collect("go.work", s.workspace.file, s.workspace.work.toolchain, s.workspace.work.go);
   for (const m of s.modules) collect("go.mod", m.file, m.goMod.toolchain, m.goMod.go);

@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import { GO_MOD_DEFAULT_GO, NO_GO_LINE_SOURCE } from "../../analyze/go-version.js";
 import type { Analysis } from "../../analyze/types.js";
 import { printable } from "../../errors.js";
 import { golangImageFor } from "../../plan/golang-image.js";
@@ -20,6 +21,9 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
   const lines: string[] = [];
   const v = analysis.goVersion;
   lines.push(`Go ${v.version} (from ${v.source}${v.patchFromTable ? ", newest patch of that release" : ""})`);
+  if (v.source === NO_GO_LINE_SOURCE) {
+    lines.push(`  ${v.file} has no go line: the go command assumes go ${GO_MOD_DEFAULT_GO}, and so does rpk`);
+  }
   lines.push(`  image      ${plan.go.image}`);
   lines.push(`             ${golangImageReason(plan)}`);
   if (plan.go.cgoImage) {

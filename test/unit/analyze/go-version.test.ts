@@ -87,8 +87,27 @@ describe("resolveGoVersion precedence", () => {
     expect(resolveGoVersion({ releases: RELEASES, modules: m }).version).toBe("1.26.8");
   });
 
+  it("takes a go.mod without a go line as go 1.16, as the go command does", () => {
+    const releases = { ...RELEASES, "1.16": "1.16.15" };
+    expect(resolveGoVersion({ releases, modules: modules(["go.mod", "module a\n"]) })).toEqual({
+      version: "1.16.15",
+      source: "go.mod (no go line, 1.16 assumed)",
+      file: "go.mod",
+      patchFromTable: true,
+    });
+    // For precedence it is a `go 1.16` line: a newer go line elsewhere wins, an older one loses.
+    const newer = modules(["go.mod", "module a\n"], ["svc/go.mod", "module b\ngo 1.21\n"]);
+    expect(resolveGoVersion({ releases, modules: newer })).toMatchObject({ version: "1.21.13", file: "svc/go.mod" });
+    const older = modules(["go.mod", "module a\n"], ["svc/go.mod", "module b\ngo 1.15\n"]);
+    expect(resolveGoVersion({ releases: { ...releases, "1.15": "1.15.15" }, modules: older })).toMatchObject({
+      version: "1.16.15",
+      file: "go.mod",
+    });
+  });
+
   it("fails when no version is anywhere", () => {
-    expect(() => resolveGoVersion({ releases: RELEASES, modules: modules(["go.mod", "module a\n"]) })).toThrow(
+    const work = parseGoWork("use ./a\n", "go.work");
+    expect(() => resolveGoVersion({ releases: RELEASES, workspace: { file: "go.work", work }, modules: [] })).toThrow(
       /no Go version found/,
     );
   });
