@@ -6,9 +6,10 @@
  *   win over go.mod replaces of the same module). Replacements of replacements are not followed: the go
  *   command only honours replace directives of the main modules too.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../errors.js";
+import { directiveError, directiveLine, warningLine } from "./findings.js";
 import { parseGoMod, parseGoWork } from "./gomod.js";
 import { checkTextFileSize } from "./limits.js";
 import { isDirectoryPath } from "./mod-syntax.js";
@@ -63,6 +64,70 @@ function localReplaces(root: string, fromRel: string, file: string, replaces: Mo
     .map((replace) => ({ replace, file, target: path.resolve(root, fromRel, replace.newPath) }));
 }
 
+const CONTEXT_HINT =
+  "BuildKit sees only the directory rpk builds: move the module inside it, or run rpk from a directory that holds both";
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The directory of a go.work `use`, relative to root. The go command refuses a workspace whose `use`
+ * directory is missing or has no go.mod, and one outside the context is absent inside BuildKit: all three
+ * are errors at go.work:line.
+ */
+function checkedUseDir(root: string, use: string): string {
+  const at = () => ({ file: "go.work", line: directiveLine(root, "go.work", "use", (args) => args[0] === use) });
+  const abs = path.resolve(root, use);
+  const rel = relativeInside(root, abs);
+  if (rel === undefined) throw directiveError(`use ${use} is outside the build context ${root}`, at(), CONTEXT_HINT);
+  if (!isDirectory(abs)) {
+    throw directiveError(`use ${use}: no such directory`, at(), "fix the path or remove the line from go.work");
+  }
+  if (!existsSync(path.join(abs, "go.mod"))) {
+    throw directiveError(`use ${use}: the directory has no go.mod`, at(), "add one or remove the line from go.work");
+  }
+  return rel;
+}
+
+/**
+ * The directory of a local replace, relative to root, or undefined when it is unusable. A missing or
+ * outside directory is an error when the module is required (the compile would fail inside BuildKit at a
+ * container path), and a warning otherwise (the go command never reads an unused replacement).
+ */
+function checkedReplaceDir(root: string, local: LocalReplace, required: boolean, warnings: string[]) {
+  const { replace, file, target } = local;
+  const rel = relativeInside(root, target);
+  const problem =
+    rel === undefined
+      ? { what: `replacement ${replace.newPath} is outside the build context ${root}`, fix: CONTEXT_HINT }
+      : !isDirectory(target)
+        ? { what: `replacement directory ${replace.newPath} does not exist`, fix: "fix the path in the replace" }
+        : undefined;
+  if (!problem) return rel;
+  if (required) {
+    const line = directiveLine(
+      root,
+      file,
+      "replace",
+      (args) => args[0] === replace.oldPath && args.includes(replace.newPath),
+    );
+    throw directiveError(`replace ${replace.oldPath}: ${problem.what}`, { file, line }, problem.fix);
+  }
+  warnings.push(
+    warningLine(
+      problem.what,
+      `${file}: replace ${replace.oldPath}`,
+      `no module requires ${replace.oldPath}; remove the replace`,
+    ),
+  );
+  return undefined;
+}
+
 /** Finds the modules of the build rooted at `root` (absolute). */
 export function findBuildModules(root: string): BuildModules {
   const warnings: string[] = [];
@@ -81,15 +146,9 @@ export function findBuildModules(root: string): BuildModules {
     const work = parseGoWork(workText, "go.work");
     workspace = { file: "go.work", work, hasGoWorkSum: existsSync(path.join(root, "go.work.sum")) };
     for (const use of work.use) {
-      const rel = relativeInside(root, path.resolve(root, use));
-      if (rel === undefined) {
-        warnings.push(`go.work: use ${use} is outside the analysed directory; its packages are not analysed`);
-        continue;
-      }
+      const rel = checkedUseDir(root, use);
       if (byDir.has(dotDir(rel))) continue;
-      const m = loadModule(root, rel, "workspace");
-      if (!m) warnings.push(`go.work: use ${use} has no go.mod; skipped`);
-      else add(m);
+      add(loadModule(root, rel, "workspace")!);
     }
     for (const m of modules) {
       for (const r of localReplaces(root, m.dir, joinRel(plainDir(m.dir), "go.mod"), m.goMod.replace)) {
@@ -112,21 +171,23 @@ export function findBuildModules(root: string): BuildModules {
   }
 
   const sortedReplaces = [...replaces.values()].sort((a, b) => compareStrings(keyOf(a.replace), keyOf(b.replace)));
-  for (const { replace, file, target } of sortedReplaces) {
-    const rel = relativeInside(root, target);
-    const what = `${file}: replace ${replace.oldPath} => ${replace.newPath}`;
-    if (rel === undefined) {
-      warnings.push(`${what} points outside the analysed directory; its packages are not analysed`);
-      continue;
-    }
-    if (byDir.has(dotDir(rel))) continue;
+  const required = new Set(modules.flatMap((m) => m.goMod.require.map((r) => r.path)));
+  for (const local of sortedReplaces) {
+    const rel = checkedReplaceDir(root, local, required.has(local.replace.oldPath), warnings);
+    if (rel === undefined || byDir.has(dotDir(rel))) continue;
+    const { replace, file } = local;
+    const where = `${file}: replace ${replace.oldPath} => ${replace.newPath}`;
     const m = loadModule(root, rel, "replace");
     if (!m) {
-      warnings.push(`${what}: no go.mod in that directory`);
+      warnings.push(
+        warningLine("replacement directory has no go.mod", where, "add one; rpk does not analyse its packages"),
+      );
       continue;
     }
     if (m.path !== replace.oldPath) {
-      warnings.push(`${what}: the directory's go.mod declares module ${m.path}`);
+      warnings.push(
+        warningLine(`the replacement's go.mod declares module ${m.path}`, where, `make it module ${replace.oldPath}`),
+      );
     }
     add(m);
   }
@@ -135,7 +196,11 @@ export function findBuildModules(root: string): BuildModules {
   for (const m of modules) {
     if (m.origin === "standalone") continue;
     const other = seenPaths.get(m.path);
-    if (other !== undefined) warnings.push(`module ${m.path} appears twice in the build (${other} and ${m.dir})`);
+    if (other !== undefined) {
+      warnings.push(
+        warningLine(`module ${m.path} appears twice in the build`, `${other} and ${m.dir}`, "keep one of them"),
+      );
+    }
     seenPaths.set(m.path, m.dir);
   }
   const inBuild = new Set(modules.map((m) => plainDir(m.dir)));

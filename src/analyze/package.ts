@@ -1,4 +1,5 @@
 /** Turning the scanned files of one directory into a PackageInfo (or a warning about why there is none). */
+import { warningLine } from "./findings.js";
 import { compareStrings, dotDir, sortedUnique } from "./paths.js";
 import type { GoFileScan } from "./scan-go-file.js";
 import type { ModuleInfo, PackageInfo } from "./types.js";
@@ -24,6 +25,17 @@ export interface DirectoryScan {
   otherFiles: string[];
 }
 
+/** A scanner problem ("file:line: message" or "file: message") as a warning line. */
+function problemWarning(file: string, problem: string): string {
+  const rest = problem.startsWith(file) ? problem.slice(file.length) : undefined;
+  const position = rest === undefined ? undefined : /^(:\d+)?: /.exec(rest);
+  if (rest === undefined || !position) {
+    return warningLine(`cannot parse Go file: ${problem}`, file, "fix the file; rpk leaves it out of its package");
+  }
+  const what = `cannot parse Go file: ${rest.slice(position[0].length)}`;
+  return warningLine(what, `${file}${position[1] ?? ""}`, "fix the file; rpk leaves it out of its package");
+}
+
 function knownCgoModule(importPath: string): string | undefined {
   return KNOWN_CGO_MODULES.find((m) => importPath === m || importPath.startsWith(`${m}/`));
 }
@@ -40,7 +52,7 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
   let cgoFile: string | undefined;
   const mainFuncs: { file: string; line: number }[] = [];
   for (const s of scans) {
-    if (s.problem) warnings.push(s.problem);
+    if (s.problem) warnings.push(problemWarning(s.file, s.problem));
     const name = s.packageName;
     // go/build leaves out files of `package documentation` (doc-only files next to real packages).
     if (s.problem || !(s.buildsWithCgo || s.buildsWithoutCgo) || name === undefined || name === "documentation") {
@@ -59,8 +71,10 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
   if (goFiles.length === 0) return undefined;
   const dir = dotDir(d.rel);
   if (names.size > 1) {
-    const where = [...names].sort(([a], [b]) => compareStrings(a, b)).map(([n, file]) => `${n} (${file})`);
-    warnings.push(`${dir}: found packages ${where.join(", ")} in one directory; skipped`);
+    const found = [...names].sort(([a], [b]) => compareStrings(a, b));
+    const what = `directory ${dir} mixes package ${found.map(([n]) => n).join(" and package ")}`;
+    const where = found.map(([, file]) => file).join(", ");
+    warnings.push(warningLine(what, where, "move each package to its own directory; rpk skips this one"));
     return undefined;
   }
   const sortedImports = sortedUnique(imports);

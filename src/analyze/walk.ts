@@ -13,6 +13,7 @@
 import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { matchFileName } from "./constraint.js";
+import { printableName, warningLine } from "./findings.js";
 import { assemblePackage, type DirectoryScan, OTHER_SOURCE_EXTENSIONS } from "./package.js";
 import { compareStrings, joinRel, plainDir } from "./paths.js";
 import { type GoFileScan, scanLatin1 } from "./scan-go-file.js";
@@ -79,23 +80,42 @@ function extensionOf(name: string): string {
 }
 
 function readDir(abs: string, warnings: string[], rel: string): Dirent[] {
+  let entries: Dirent[];
   try {
-    return readdirSync(abs, { withFileTypes: true });
+    entries = readdirSync(abs, { withFileTypes: true });
   } catch (error) {
-    warnings.push(`${rel || "."}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    warnings.push(warningLine(`cannot read directory: ${code}`, rel || ".", "fix its permissions; rpk skips it"));
     return [];
   }
+  // Node decodes names that are not UTF-8 with U+FFFD; such a name cannot be opened through the string.
+  return entries.some((e) => e.name.includes("\uFFFD")) ? dropNonUtf8Names(abs, rel, entries, warnings) : entries;
+}
+
+/** Warns about the entries whose names are not valid UTF-8 (the go command rejects them) and leaves them out. */
+function dropNonUtf8Names(abs: string, rel: string, entries: Dirent[], warnings: string[]): Dirent[] {
+  const decodable = new Set<string>();
+  for (const raw of readdirSync(abs, { encoding: "buffer" })) {
+    const name = raw.toString("utf8");
+    if (Buffer.from(name, "utf8").equals(raw)) {
+      decodable.add(name);
+      continue;
+    }
+    const shown = joinRel(rel, printableName(raw));
+    warnings.push(warningLine("name is not valid UTF-8", shown, "rename it; rpk leaves it out of the analysis"));
+  }
+  return entries.filter((e) => decodable.has(e.name));
 }
 
 /** Is this directory entry a regular file / a directory, following symlinks for files only? */
-function entryKind(abs: string, entry: Dirent): "file" | "dir" | "other" {
+function entryKind(abs: string, entry: Dirent): "file" | "dir" | "dangling" | "other" {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) {
     try {
       return statSync(path.join(abs, entry.name)).isFile() ? "file" : "other";
     } catch {
-      return "other";
+      return "dangling";
     }
   }
   return "other";
@@ -119,7 +139,12 @@ function scanDirectory(
       if (!skipDirName(name)) subdirs.push(name);
       continue;
     }
-    if (kind !== "file" || name.startsWith("_") || name.startsWith(".")) continue;
+    if (name.startsWith("_") || name.startsWith(".")) continue;
+    if (kind === "dangling" && name.endsWith(".go") && !name.endsWith("_test.go")) {
+      const fix = "fix or remove the link; rpk leaves it out";
+      warnings.push(warningLine("cannot read Go file: dangling symlink", joinRel(rel, name), fix));
+    }
+    if (kind !== "file") continue;
     if (name.endsWith(".go")) {
       if (name.endsWith("_test.go") || !matchFileName(name, o.tags.withCgo)) continue;
       const file = joinRel(rel, name);
@@ -129,7 +154,7 @@ function scanDirectory(
         // Only I/O errors are a finding about the file; anything else is a scanner bug and must surface.
         const code = (error as NodeJS.ErrnoException).code;
         if (typeof code !== "string") throw error;
-        warnings.push(`${file}: cannot read (${code})`);
+        warnings.push(warningLine(`cannot read Go file: ${code}`, file, "fix its permissions; rpk leaves it out"));
       }
     } else if (OTHER_SOURCE_EXTENSIONS.has(extensionOf(name)) && matchFileName(name, o.tags.withCgo)) {
       scan.otherFiles.push(name);

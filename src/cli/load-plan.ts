@@ -7,8 +7,12 @@ import type { Plan } from "../plan/schema.js";
 import type { PlanSettings } from "../plan/settings.js";
 import { resolvePlanInputs } from "./plan-inputs.js";
 import type { PlanArgs } from "./plan-options.js";
+import { reportWarnings } from "./warnings.js";
 
-/** The plan a build uses: `--plan FILE` when given (validated), else a fresh plan of DIR. */
+/**
+ * The plan a build uses: `--plan FILE` when given (validated), else a fresh plan of DIR, whose analyzer
+ * warnings go to stderr (or fail the command with --strict).
+ */
 export async function loadOrCreatePlan(
   args: PlanArgs & { plan?: string },
 ): Promise<{ plan: Plan; dir: string; settings: PlanSettings }> {
@@ -33,7 +37,8 @@ export async function loadOrCreatePlan(
     return { plan, dir, settings };
   }
   const { modCacheFromEnv, warnAboutUnknownDetections } = await import("./mod-cache.js");
-  const { plan } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
+  const { plan, warnings } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
+  reportWarnings({ warnings, strict: Boolean(args.strict), stream: process.stderr });
   await warnAboutUnknownDetections(plan);
   return { plan, dir, settings };
 }

@@ -14,6 +14,7 @@ export interface PlanArgs {
   env?: string[];
   "go-image"?: string;
   "cgo-image"?: string;
+  strict?: boolean;
 }
 
 /**
@@ -35,5 +36,6 @@ export async function withPlanOptions<T>(yargs: Argv<T>) {
     .option("ldflags", { type: "string", describe: "extra -ldflags (appended to -s -w)" })
     .option("env", { type: "string", array: true, describe: "extra compile environment KEY=VALUE (repeatable)" })
     .option("go-image", { type: "string", describe: "override the golang image (also the Go of cgo targets)" })
-    .option("cgo-image", { type: "string", describe: "C build image for cgo targets (glibc ≤ the runtime's)" });
+    .option("cgo-image", { type: "string", describe: "C build image for cgo targets (glibc ≤ the runtime's)" })
+    .option("strict", { type: "boolean", describe: "fail (exit 1) when the analysis has warnings" });
 }

@@ -6,13 +6,13 @@ import { GOARCH_OF, type PlanSettings } from "./settings.js";
 
 /**
  * Analyzes `dir` for every GOARCH the settings ask for and builds the plan. Returns the primary analysis too,
- * for `rpk info`.
+ * for `rpk info`, and the warnings of every analysis (each once, sorted).
  */
 export async function planDirectory(
   dir: string,
   settings: PlanSettings,
   options: { modCache?: string; modCacheIsProbe?: boolean } = {},
-): Promise<{ plan: Plan; analysis: Analysis }> {
+): Promise<{ plan: Plan; analysis: Analysis; warnings: string[] }> {
   const arches = new Set([GOARCH_OF[settings.arch]]);
   for (const override of Object.values(settings.overrides)) if (override.arch) arches.add(GOARCH_OF[override.arch]);
   const analyses: AnalysesByArch = {};
@@ -20,5 +20,7 @@ export async function planDirectory(
     analyses[arch] = await analyze(dir, { arch, tags: settings.tags, ...options });
   }
   const analysis = analyses[GOARCH_OF[settings.arch]]!;
-  return { plan: createPlan(analyses, settings), analysis };
+  // Each GOARCH's analysis reports the same tree: one copy of each warning.
+  const warnings = [...new Set(Object.values(analyses).flatMap((a) => a.warnings))].sort();
+  return { plan: createPlan(analyses, settings), analysis, warnings };
 }

@@ -58,8 +58,7 @@ export function renderInfo(analysis: Analysis, plan: Plan): string {
         `      ${target.arch} ${target.runtime} → ${target.kind === "lambda" ? `${target.name}.zip (bootstrap)` : target.output}`,
       );
   }
-  for (const w of analysis.warnings) lines.push(`warning: ${w}`);
-  // Names and warnings come from the tree: no raw control characters to the terminal.
+  // Names come from the tree: no raw control characters to the terminal. (Warnings go to stderr: warnings.ts.)
   return `${lines.map(printable).join("\n")}\n`;
 }
 
@@ -87,14 +86,17 @@ export const infoCommand = {
   describe: "Show what rpk found in a Go tree and why each target is or is not a Lambda",
   builder: (yargs: Argv) => withPlanOptions(yargs),
   handler: async (args: PlanArgs) => {
-    const [{ planDirectory }, { resolvePlanInputs }, { writeStdout }, { modCacheFromEnv }] = await Promise.all([
-      import("../../plan/index.js"),
-      import("../plan-inputs.js"),
-      import("../io.js"),
-      import("../mod-cache.js"),
-    ]);
+    const [{ planDirectory }, { resolvePlanInputs }, { writeStdout }, { modCacheFromEnv }, { reportWarnings }] =
+      await Promise.all([
+        import("../../plan/index.js"),
+        import("../plan-inputs.js"),
+        import("../io.js"),
+        import("../mod-cache.js"),
+        import("../warnings.js"),
+      ]);
     const { dir, settings } = await resolvePlanInputs(args);
-    const { plan, analysis } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
+    const { plan, analysis, warnings } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
     await writeStdout(renderInfo(analysis, plan));
+    reportWarnings({ warnings, strict: Boolean(args.strict), stream: process.stderr });
   },
 };

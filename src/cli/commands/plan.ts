@@ -19,15 +19,18 @@ export const planCommand = {
       { resolvePlanInputs },
       { writeFileAtomic, writeStdout },
       modCache,
+      { reportWarnings },
     ] = await Promise.all([
       import("../../plan/from-directory.js"),
       import("../../plan/plan-text.js"),
       import("../plan-inputs.js"),
       import("../io.js"),
       import("../mod-cache.js"),
+      import("../warnings.js"),
     ]);
     const { dir, settings } = await resolvePlanInputs(args);
-    const { plan } = await planDirectory(dir, settings, { modCache: modCache.modCacheFromEnv() });
+    const { plan, warnings } = await planDirectory(dir, settings, { modCache: modCache.modCacheFromEnv() });
+    reportWarnings({ warnings, strict: Boolean(args.strict), stream: process.stderr });
     await modCache.warnAboutUnknownDetections(plan);
     // createPlan's plan is checked and in schema key order (test/unit/plan checks that against the zod schema).
     const text = serializeParsedPlan(plan);
