@@ -9,6 +9,12 @@
 //	rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE] ... [-- COMMAND ARG...]
 //	rpk-zip digest DIGEST FILE [-- COMMAND ARG...]
 //	rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE ...   (reads DIGEST_DIR/FILE.sha256)
+//	                 [failed:NAME:FILE ...]   (reads DIGEST_DIR/FILE.log, written by capture)
+//	rpk-zip capture LOG -- COMMAND ARG...
+//
+// capture runs a compile that already failed once, to hand its output to rpk: it writes "exit N" and then
+// the command's combined output to LOG and exits 0, so the output can be read back (rpk build --keep-going,
+// and the error line that names each failing target). rpk asks for it only after a failure, uncached.
 package main
 
 import (
@@ -21,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,20 +209,32 @@ type manifestTarget struct {
 	Runtime        string `json:"runtime,omitempty"`
 }
 
+type failedTarget struct {
+	Name  string `json:"name"`
+	Error string `json:"error"`
+}
+
 type manifest struct {
 	Version int              `json:"version"`
 	Targets []manifestTarget `json:"targets"`
+	// Only with --keep-going, and only when a target failed: a manifest without failures is unchanged.
+	Failed []failedTarget `json:"failed,omitempty"`
 }
 
 func writeManifest(out, dir string, specs []string) {
-	m := manifest{Version: 1, Targets: make([]manifestTarget, len(specs))}
-	for i, spec := range specs {
+	m := manifest{Version: 1, Targets: []manifestTarget{}}
+	for _, spec := range specs {
+		if name, file, ok := strings.Cut(strings.TrimPrefix(spec, "failed:"), ":"); ok && strings.HasPrefix(spec, "failed:") {
+			m.Failed = append(m.Failed, failedTarget{Name: name, Error: readCapturedError(filepath.Join(dir, file+".log"))})
+			continue
+		}
 		parts := strings.SplitN(spec, ":", 5)
 		if len(parts) != 5 {
-			fail("manifest entry %q: want KIND:NAME:ARCH:RUNTIME:FILE", spec)
+			fail("manifest entry %q: want KIND:NAME:ARCH:RUNTIME:FILE or failed:NAME:FILE", spec)
 		}
-		m.Targets[i] = manifestTarget{Name: parts[1], Kind: parts[0], File: parts[4], Arch: parts[2], Runtime: parts[3]}
+		m.Targets = append(m.Targets, manifestTarget{Name: parts[1], Kind: parts[0], File: parts[4], Arch: parts[2], Runtime: parts[3]})
 	}
+	sort.Slice(m.Failed, func(i, j int) bool { return m.Failed[i].Name < m.Failed[j].Name })
 	for i := range m.Targets {
 		t := &m.Targets[i]
 		sum, size := readDigest(filepath.Join(dir, t.File+".sha256"))
@@ -227,6 +246,38 @@ func writeManifest(out, dir string, specs []string) {
 		fail("%v", err)
 	}
 	writeFile(out, append(data, '\n'))
+}
+
+// readCapturedError returns the output a capture log recorded (without its "exit N" line), trimmed.
+func readCapturedError(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	status, output, ok := strings.Cut(string(data), "\n")
+	if !ok || !strings.HasPrefix(status, "exit ") {
+		fail("%s: not a capture log (want \"exit N\" first)", path)
+	}
+	return strings.TrimSpace(output)
+}
+
+// capture runs the command with its stdout and stderr combined into one buffer (also copied to stderr, for
+// the progress log), then writes "exit N\n" and the output to log. It fails only if it cannot run or write.
+func capture(log string, args []string) {
+	var out bytes.Buffer
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = io.MultiWriter(&out, os.Stderr)
+	cmd.Stderr = cmd.Stdout
+	code := 0
+	if err := cmd.Run(); err != nil {
+		exit, ok := err.(*exec.ExitError)
+		if !ok {
+			fail("%v", err)
+		}
+		code = exit.ExitCode()
+	}
+	writeFile(log, append([]byte(fmt.Sprintf("exit %d\n", code)), out.Bytes()...))
 }
 
 // runFirst runs the command after "--" with rpk-zip's stdio and environment; its failure is the step's.
@@ -256,7 +307,8 @@ func runCommandAfterDashes(args []string) []string {
 }
 
 const usage = "usage: rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE]... [-- COMMAND ARG...] | " +
-	"rpk-zip digest DIGEST FILE [-- COMMAND ARG...] | rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE..."
+	"rpk-zip digest DIGEST FILE [-- COMMAND ARG...] | rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE... [failed:NAME:FILE...] | " +
+	"rpk-zip capture LOG -- COMMAND ARG..."
 
 func main() {
 	if len(os.Args) < 4 {
@@ -281,6 +333,11 @@ func main() {
 		writeDigest(os.Args[2], data)
 	case "manifest":
 		writeManifest(os.Args[2], os.Args[3], os.Args[4:])
+	case "capture":
+		if os.Args[3] != "--" || len(os.Args) < 5 {
+			fail(usage)
+		}
+		capture(os.Args[2], os.Args[4:])
 	default:
 		fail("unknown mode %q", os.Args[1])
 	}

@@ -146,3 +146,43 @@ describe("rpk-zip manifest", () => {
     ).toThrow(/rpk-zip: .*torn\.zip\.sha256: not a digest record/);
   });
 });
+
+describe("rpk-zip capture and failed manifest entries (--keep-going)", () => {
+  it("capture records the exit status and the combined output, and exits 0", () => {
+    const log = path.join(dir, "captured", "api.zip.log");
+    rpkZip([
+      "capture",
+      log,
+      "--",
+      "sh",
+      "-c",
+      "echo '# example.com/api'; echo './main.go:7:2: undefined: foo' >&2; exit 1",
+    ]);
+    expect(readFileSync(log, "utf8")).toBe("exit 1\n# example.com/api\n./main.go:7:2: undefined: foo\n");
+    rpkZip(["capture", log, "--", "true"]);
+    expect(readFileSync(log, "utf8")).toBe("exit 0\n");
+  });
+
+  it("lists failed targets with their compiler output; without failures the manifest has no failed key", () => {
+    const input = tempDir("rpk-zip-failed-");
+    const sha = createHash("sha256").update("zip bytes").digest();
+    writeFileSync(path.join(input, "good.zip.sha256"), `${sha.toString("hex")} 9\n`);
+    writeFileSync(path.join(input, "zz.zip.log"), "exit 1\n# example.com/zz\n./main.go:3:1: syntax error\n");
+    writeFileSync(path.join(input, "bad.log"), "exit 2\n./x.go:1:1: undefined: y\n");
+    const good = "lambda:good:x86_64:provided.al2023:good.zip";
+    const withFailures = path.join(dir, "failed", "manifest.json");
+    rpkZip(["manifest", withFailures, input, "failed:zz:zz.zip", good, "failed:bad-tool:bad"]);
+    const clean = path.join(dir, "clean", "manifest.json");
+    rpkZip(["manifest", clean, input, good]);
+    const parsed = JSON.parse(readFileSync(withFailures, "utf8"));
+    expect(parsed.failed).toEqual([
+      { name: "bad-tool", error: "./x.go:1:1: undefined: y" },
+      { name: "zz", error: "# example.com/zz\n./main.go:3:1: syntax error" },
+    ]);
+    // The good targets' entries are exactly those of a manifest built without the failed ones.
+    const cleanParsed = JSON.parse(readFileSync(clean, "utf8"));
+    expect(cleanParsed.failed).toBeUndefined();
+    expect(parsed.targets).toEqual(cleanParsed.targets);
+    expect(parsed.targets.map((t: { name: string }) => t.name)).toEqual(["good"]);
+  });
+});
