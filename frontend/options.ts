@@ -37,6 +37,8 @@ export interface FrontendRequest {
   archs?: LambdaArchName[];
   goEnv: GoPassthroughEnv;
   noCache: boolean;
+  /** Opt `keep-going`: export the targets that compiled, manifest.json listing the failed (zip output). */
+  keepGoing: boolean;
   network: "sandbox" | "host";
   /** Secrets (served by the client: `buildctl --secret id=…`) mounted into module downloads and compiles. */
   secrets: { id: string; target: string }[];
@@ -149,6 +151,7 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
     contextName,
     goEnv: {},
     noCache: false,
+    keepGoing: false,
     network: "sandbox",
     secrets: [],
     ssh: false,
@@ -202,6 +205,9 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
         // Empty means "everything" (buildctl --no-cache); a list names stages, and rpk's steps are not
         // addressable one by one, so any value disables the cache for the whole build.
         request.noCache = true;
+        break;
+      case "keep-going":
+        request.keepGoing = value !== "false";
         break;
       case "force-network-mode":
         if (value === "host") request.network = "host";

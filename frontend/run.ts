@@ -3,7 +3,7 @@
  * function `rpk build` runs (src/build) — once, or once per requested platform. main.ts loads this module
  * while the daemon serves the first Solve, since it brings in zod and the converter.
  */
-import { type BuildPlanOptions, buildPlan } from "../src/build/index.js";
+import { type BuildPlanOptions, buildPlan, compileFailureLines, type PlanBuildResult } from "../src/build/index.js";
 import type { BuildResult, LLBBridge } from "../src/gateway/index.js";
 import { GOARCH_OF, type LambdaArchName, parsePlan } from "../src/plan/index.js";
 import { retargetPlan } from "../src/plan/retarget.js";
@@ -38,6 +38,7 @@ export async function buildFromPlan(
     goEnv: request.goEnv,
     network: request.network,
     noCache: request.noCache,
+    ...(request.keepGoing ? { keepGoing: true } : {}),
     ...(request.secrets.length > 0 ? { secrets: request.secrets } : {}),
     ...(request.ssh ? { ssh: true } : {}),
     ...(request.cacheImports.length > 0 ? { cacheImports: request.cacheImports } : {}),
@@ -52,6 +53,7 @@ export async function buildFromPlan(
   if (archs.length <= 1) {
     const plan = retargetPlan(loaded.plan, { ...settings, ...(archs[0] ? { arch: archs[0] } : {}) });
     const built = await buildPlan(bridge, plan, buildOptions);
+    await warnAboutFailures(bridge, built.failed, loaded.vertex);
     return {
       ...(built.ref !== undefined ? { ref: built.ref } : {}),
       ...(built.metadata ? { metadata: built.metadata } : {}),
@@ -78,10 +80,22 @@ async function buildPerPlatform(
   for (const arch of archs) {
     const id = platformIdOf(arch);
     const built = await buildPlan(bridge, retargetPlan(basePlan, { ...settings, arch }), buildOptions);
+    await warnAboutFailures(bridge, built.failed);
     refs[id] = built.ref ?? "";
     for (const [key, value] of Object.entries(built.metadata ?? {})) metadata[`${key}/${id}`] = value;
     platforms.push({ ID: id, Platform: { architecture: GOARCH_OF[arch], os: "linux" } });
   }
   metadata["refs.platforms"] = JSON.stringify({ Platforms: platforms });
   return { refs, metadata };
+}
+
+/**
+ * keep-going: the build succeeds with what compiled, so the failures go back as build warnings (buildctl
+ * lists them at the end) besides manifest.json's "failed" list.
+ */
+async function warnAboutFailures(bridge: LLBBridge, failed: PlanBuildResult["failed"], vertex?: string) {
+  for (const failure of failed ?? []) {
+    const [headline, ...detail] = compileFailureLines(failure);
+    await bridge.warn({ ...(vertex ? { digest: vertex } : {}), level: 1, short: headline!, detail });
+  }
 }

@@ -5,6 +5,7 @@ import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../l
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
 import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
+import { buildZipOutput } from "./zip-output.js";
 
 /**
  * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway
@@ -31,6 +32,11 @@ export interface BuildPlanOptions {
    * "probe-needed" are decided by that probe before anything else is built (see probe.ts).
    */
   resolveWithProbe?: ResolveWithProbe;
+  /**
+   * Zip output: when some targets fail to compile, output the ones that built, with manifest.json listing
+   * the failed (`rpk build --keep-going`, frontend opt `keep-going`); `failed` in the result names them.
+   */
+  keepGoing?: boolean;
 }
 
 export interface PlanBuildResult extends BuildResult {
@@ -38,6 +44,8 @@ export interface PlanBuildResult extends BuildResult {
   imageConfig?: ImageConfig;
   /** The platform compiles ran on. */
   buildPlatform: Platform;
+  /** With keepGoing: the targets that failed to compile (not in the output; listed in manifest.json). */
+  failed?: { name: string; output: string }[];
 }
 
 /** The options the probe's steps share with the build's (same download vertex, same context). */
@@ -110,13 +118,13 @@ export async function buildPlan(
       baseConfigs.get(`${runtime}|${platform.architecture}`),
   });
 
-  if (converted.zip) {
-    const definition = marshal(converted.zip, { platform: buildPlatform, caps: llbCaps });
-    const ref = await bridge.solve({
-      definition,
+  if (converted.zip && converted.zipParts) {
+    return buildZipOutput(bridge, converted.zipParts, {
+      marshalOptions: { platform: buildPlatform, caps: llbCaps },
+      buildPlatform,
       ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+      ...(options.keepGoing ? { keepGoing: true } : {}),
     });
-    return { ref, buildPlatform };
   }
   if (converted.images.length !== 1) {
     throw new UserError(`image output builds one Lambda at a time, and ${converted.images.length} are selected`, {

@@ -21,6 +21,7 @@ export interface BuildArgs extends PlanArgs {
   platform?: string;
   "build-arg"?: string[];
   network: "sandbox" | "host";
+  "keep-going"?: boolean;
 }
 
 export async function withBuildOptions(yargs: Argv) {
@@ -76,6 +77,10 @@ export async function withBuildOptions(yargs: Argv) {
         choices: ["sandbox", "host"] as const,
         default: "sandbox" as const,
         describe: "network of module downloads (host needs the daemon's network.host entitlement)",
+      })
+      .option("keep-going", {
+        type: "boolean",
+        describe: "zip output: when targets fail to compile, still output those that built (exit 1)",
       })
   );
 }

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildPlan } from "../build/index.js";
+import { buildPlan, compileFailuresError } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
@@ -135,6 +135,7 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigint);
   const responses: { target?: string; response: Record<string, string> }[] = [];
+  const failed: { name: string; output: string }[] = [];
   try {
     // One Solve for zips; one per Lambda for images (an image export holds one image).
     const rounds: (string | undefined)[] = artifact === "image" ? imageTargets : [undefined];
@@ -168,8 +169,8 @@ export async function runBuild(args: BuildArgs): Promise<void> {
           entitlements: args.network === "host" ? ["network.host"] : [],
           signal: controller.signal,
           onStatus: (status: SolveStatus) => renderer.update(status),
-          build: (bridge) =>
-            buildPlan(bridge, plan, {
+          build: async (bridge) => {
+            const built = await buildPlan(bridge, plan, {
               ...(target ? { targets: [target] } : targets ? { targets } : {}),
               sessionId: session.id,
               goEnv,
@@ -179,7 +180,11 @@ export async function runBuild(args: BuildArgs): Promise<void> {
               ssh: ssh.length > 0,
               cacheImports,
               ...probeOptions,
-            }),
+              ...(args["keep-going"] ? { keepGoing: true } : {}),
+            });
+            failed.push(...(built.failed ?? []));
+            return built;
+          },
         });
         renderer.done();
         responses.push({ ...(target ? { target } : {}), response: result.exporterResponse });
@@ -208,4 +213,6 @@ export async function runBuild(args: BuildArgs): Promise<void> {
     connection.close();
   }
   await printBuildSummary({ outputs, responses, stream: process.stdout });
+  // --keep-going: the output holds what built; the build still failed.
+  if (failed.length > 0) throw compileFailuresError(failed, wanted.length - failed.length);
 }

@@ -91,8 +91,9 @@ export function compileTarget(options: {
       ...compileSecretMounts(target.secrets, options.convert),
     ],
     ...step(
-      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${artifact?.zip ? ` → ${artifact.file}` : ""}`,
-      options.convert,
+      `[${target.name}] go build ${packageArg(target)} (${target.build.goos}/${target.build.goarch})${artifact?.capture ? " (compiler output)" : artifact?.zip ? ` → ${artifact.file}` : ""}`,
+      // A capture runs only after a failure and its log must never come from the cache.
+      artifact?.capture ? { noCache: true } : options.convert,
     ),
   });
   return {
@@ -108,6 +109,11 @@ export interface ArtifactPackaging {
   file: string;
   /** Zip the binary as `bootstrap` (a Lambda), or keep it as it is (a command). */
   zip: boolean;
+  /**
+   * Instead: rerun a compile that failed and record its output (see captureLog) without failing the step,
+   * so rpk can name the compiler's message (rpk-zip capture).
+   */
+  capture?: boolean;
 }
 
 export interface CompiledTarget {
@@ -122,9 +128,23 @@ export function digestRecord(file: string): string {
   return `${file}.sha256`;
 }
 
-/** rpk-zip runs the compile, then writes the artifact and its digest record. */
+/** Where a capture compile leaves the compiler's output, in its digest mount: "exit N" and the output. */
+export function captureLog(file: string): string {
+  return `${file}.log`;
+}
+
+/** rpk-zip runs the compile, then writes the artifact and its digest record (or captures the output). */
 function packagingArgs(target: PlanTarget, artifact: ArtifactPackaging): string[] {
   const rpkZip = `${LAYOUT.tool}/rpk-zip`;
+  if (artifact.capture) {
+    return [
+      rpkZip,
+      "capture",
+      `${LAYOUT.digest}/${captureLog(artifact.file)}`,
+      "--",
+      ...goBuildArgs(target, LAYOUT.tmp),
+    ];
+  }
   const digest = `${LAYOUT.digest}/${digestRecord(artifact.file)}`;
   if (!artifact.zip) {
     return [rpkZip, "digest", digest, `${LAYOUT.out}/${artifact.file}`, "--", ...goBuildArgs(target)];

@@ -26,6 +26,26 @@ export interface ConvertResult {
   zip?: State;
   /** image artifact: one image per Lambda target. */
   images: LambdaImageResult[];
+  /** zip artifact: the pieces of `zip`, to build a partial output when some compiles fail (--keep-going). */
+  zipParts?: ZipParts;
+}
+
+export interface ZipArtifact {
+  target: PlanTarget;
+  file: string;
+  /** The artifact at `/<file>`. */
+  state: State;
+  /** Its digest record. */
+  digest: State;
+  /** The capture compile (built only when asked): the compiler's output at `/<captureLog(file)>`. */
+  capture: State;
+}
+
+export interface ZipParts {
+  toolchain: State;
+  tool: State;
+  artifacts: ZipArtifact[];
+  noCache: boolean;
 }
 
 export function selectTargets(plan: Plan, names: readonly string[] | undefined): PlanTarget[] {
@@ -126,11 +146,13 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
 
   const noCache = options.noCache ?? false;
   const tool = zipTool(toolRoot, noCache);
-  const artifacts = targets.map((target) => {
+  const artifacts = targets.map((target): ZipArtifact => {
     const zip = target.kind === "lambda";
     const file = zip ? `${target.name}.zip` : target.output;
     const { output, digest } = compile(target, { tool, file, zip });
-    return { target, file, state: output, digest: digest! };
+    const capture = compile(target, { tool, file, zip, capture: true }).digest!;
+    return { target, file, state: output, digest: digest!, capture };
   });
-  return { artifact: "zip", targets, zip: zipOutput({ toolchain, tool, artifacts, noCache }), images: [] };
+  const zipParts: ZipParts = { toolchain, tool, artifacts, noCache };
+  return { artifact: "zip", targets, zip: zipOutput(zipParts), images: [], zipParts };
 }

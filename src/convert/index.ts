@@ -1,5 +1,12 @@
-export { goBuildArgs, packageArg } from "./compile.js";
-export { type ConvertResult, convertPlan, type LambdaImageResult, selectTargets } from "./convert.js";
+export { captureLog, goBuildArgs, packageArg } from "./compile.js";
+export {
+  type ConvertResult,
+  convertPlan,
+  type LambdaImageResult,
+  selectTargets,
+  type ZipArtifact,
+  type ZipParts,
+} from "./convert.js";
 export { LAMBDA_BOOTSTRAP_PATH, lambdaImageConfig } from "./image.js";
 export {
   BUILD_ARG_ONLY_ENV,
@@ -10,3 +17,4 @@ export {
 } from "./options.js";
 export { PROBE_BUNDLE, probeDependencies } from "./probe.js";
 export { moduleFiles } from "./sources.js";
+export { zipOutput } from "./zip.js";

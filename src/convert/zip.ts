@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { merge, mkfile, type State, scratch } from "../llb/index.js";
 import type { PlanTarget } from "../plan/index.js";
-import { digestRecord } from "./compile.js";
+import { captureLog, digestRecord } from "./compile.js";
 import { LAYOUT, step } from "./options.js";
 import { buildCacheMount } from "./toolchain.js";
 
@@ -45,12 +45,19 @@ export function zipOutput(options: {
   tool: State;
   /** `state` holds the artifact at `/<file>`, `digest` its record at `/<file>.sha256`. */
   artifacts: { target: PlanTarget; state: State; digest: State; file: string }[];
+  /**
+   * Targets that failed to compile (--keep-going): `log` holds the capture log at `/<file>.log`; the
+   * manifest lists them under "failed". Without any, the step is exactly what it always was.
+   */
+  failed?: { target: PlanTarget; file: string; log: State }[];
   noCache?: boolean;
 }): State {
   const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const failed = [...(options.failed ?? [])].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const entries = sorted.map((a) =>
     [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
   );
+  entries.push(...failed.map((f) => `failed:${f.target.name}:${f.file}`));
   const manifest = options.toolchain.run({
     args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, LAYOUT.digest, ...entries],
     network: "none",
@@ -62,6 +69,13 @@ export function zipOutput(options: {
         dest: `${LAYOUT.digest}/${digestRecord(a.file)}`,
         from: a.digest,
         selector: `/${digestRecord(a.file)}`,
+        readonly: true,
+      })),
+      ...failed.map((f) => ({
+        type: "bind" as const,
+        dest: `${LAYOUT.digest}/${captureLog(f.file)}`,
+        from: f.log,
+        selector: `/${captureLog(f.file)}`,
         readonly: true,
       })),
     ],

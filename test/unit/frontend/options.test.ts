@@ -27,12 +27,20 @@ describe("parseFrontendOpts", () => {
       contextName: "context",
       goEnv: {},
       noCache: false,
+      keepGoing: false,
       network: "sandbox",
       secrets: [],
       ssh: false,
       cacheImports: [],
       ignored: [],
     });
+  });
+
+  it("reads keep-going (empty or true turns it on, false off)", () => {
+    expect(parseFrontendOpts({ "keep-going": "" }).keepGoing).toBe(true);
+    expect(parseFrontendOpts({ "keep-going": "true" }).keepGoing).toBe(true);
+    expect(parseFrontendOpts({ "keep-going": "false" }).keepGoing).toBe(false);
+    expect(parseFrontendOpts({ "keep-going": "" }).ignored).toEqual([]);
   });
 
   it("mounts the named secrets where rpk build puts them, and forwards SSH when asked", () => {
