@@ -78,13 +78,20 @@ export async function findCompileFailures(
   };
 }
 
+/** Lines of the go command's that say nothing about the failure (module fetches into a cold cache). */
+const NOISE = /^go: (downloading|finding|extracting) /;
+/** A compiler message with a position: `./main.go:7:2: …` or `main.go:7: …`. */
+const POSITIONED = /^\S+:\d+(:\d+)?: /;
+
 /**
  * `error: target "api" failed to compile: ./main.go:7:2: undefined: foo`, the compiler's other lines
- * indented below it. The headline is the first line that is not a `# package` header.
+ * indented below it. The headline is the first message with a position, else the first line that is not
+ * a `# package` header.
  */
 export function compileFailureLines(failure: { name: string; output: string }): string[] {
-  const lines = failure.output.split("\n").filter((l) => l.trim() !== "");
-  const first = lines.findIndex((l) => !l.startsWith("#"));
+  const lines = failure.output.split("\n").filter((l) => l.trim() !== "" && !NOISE.test(l));
+  const positioned = lines.findIndex((l) => POSITIONED.test(l));
+  const first = positioned >= 0 ? positioned : lines.findIndex((l) => !l.startsWith("#"));
   const headline = first < 0 ? "(no compiler output)" : lines[first]!;
   const rest = lines.filter((_, i) => i !== first).map((l) => `    ${l}`);
   return [`error: target "${failure.name}" failed to compile: ${headline}`, ...rest];

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -84,12 +84,102 @@ describe("a compile error in the Go code", () => {
       const result = await runRpkBuild([src, "-o", out, "--progress", progress], { env: rpkEnv(env) });
       expect(result.code).toBe(1);
       const lines = rpkLines(result);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('build step "[hello] go build . (linux/amd64) → hello.zip" failed');
-      expect(result.stderr).toMatch(new RegExp(`main\\.go:\\d+:\\d+: undefined: undefinedThing${run}`));
+      expect(lines).toEqual(["rpk: 1 target failed to compile (hello)"]);
+      // The compiler's message is in rpk's own error line, not only in the step's log above it.
+      expect(result.messages).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^error: target "hello" failed to compile: \\./main\\.go:\\d+:\\d+: undefined: undefinedThing${run}$`,
+          ),
+        ),
+      );
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.stdout).toBe("");
       expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+describe("two broken mains in a monorepo", () => {
+  // api has one compile error, migrate two; thumbnail and worker are fine. Unique identifiers keep the
+  // failing compiles out of any cache.
+  const broken = join(scratch, "two-broken-src");
+  const clean = join(scratch, "two-broken-clean-src");
+  const apiError = `undefinedApi${run}`;
+  const migrateErrors = [`undefinedMigrate${run}`, `alsoUndefined${run}`];
+
+  beforeAll(() => {
+    copyExample("monorepo", clean);
+    copyExample("monorepo", broken);
+    const breakMain = (file: string, calls: string[]) => {
+      const path = join(broken, file);
+      const text = readFileSync(path, "utf8");
+      writeFileSync(path, text.replace("func main() {", `func main() {\n${calls.map((c) => `\t${c}()\n`).join("")}`));
+    };
+    breakMain("cmd/api/main.go", [apiError]);
+    breakMain("cmd/migrate/main.go", migrateErrors);
+  });
+
+  const expectBothReported = (result: RpkBuildResult) => {
+    expect(result.code).toBe(1);
+    expect(rpkLines(result)[0]).toMatch(/^rpk: 2 targets failed to compile \(api, migrate\)/);
+    const errors = result.messages.filter((line) => line.startsWith("error: "));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error: target "api" failed to compile: (\\./)?cmd/api/main\\.go:\\d+:\\d+: undefined: ${apiError}$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^error: target "migrate" failed to compile: (\\./)?cmd/migrate/main\\.go:\\d+:\\d+: undefined: ${migrateErrors[0]}$`,
+        ),
+      ),
+    ]);
+    // The compiler's further lines, indented under their target.
+    const migrateAt = result.messages.findIndex((line) => line.startsWith('error: target "migrate"'));
+    expect(result.messages.slice(migrateAt + 1)).toContainEqual(
+      expect.stringMatching(new RegExp(`^    (\\./)?cmd/migrate/main\\.go:\\d+:\\d+: undefined: ${migrateErrors[1]}$`)),
+    );
+  };
+
+  it(
+    "names both with their compiler lines, exits 1 and writes nothing",
+    async () => {
+      const out = join(scratch, "two-broken-out");
+      seedOutputDir(out);
+      const result = await runRpkBuild([broken, "-o", out, "--progress", "plain"], { env: rpkEnv(env) });
+      expectBothReported(result);
+      expectUntouched(out);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "--keep-going exports the good targets byte-identical to a build without the broken ones, the manifest listing the failed",
+    async () => {
+      const out = join(scratch, "two-broken-keep-going-out");
+      const result = await runRpkBuild([broken, "-o", out, "--progress", "plain", "--keep-going"], {
+        env: rpkEnv(env),
+      });
+      expectBothReported(result);
+      expect(rpkLines(result)[0]).toContain("the output holds the 2 that built");
+      const reference = join(scratch, "two-broken-reference-out");
+      await rpkBuildOk([clean, "-o", reference, "--target", "thumbnail", "--target", "worker", "--progress", "quiet"], {
+        env: rpkEnv(env),
+      });
+      expect(readdirSync(out).sort()).toEqual(["manifest.json", "thumbnail.zip", "worker.zip"]);
+      for (const zip of ["thumbnail.zip", "worker.zip"]) {
+        expect(readFileSync(join(out, zip)).equals(readFileSync(join(reference, zip)))).toBe(true);
+      }
+      const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+      const referenceManifest = JSON.parse(readFileSync(join(reference, "manifest.json"), "utf8"));
+      expect(manifest.targets).toEqual(referenceManifest.targets);
+      expect(referenceManifest.failed).toBeUndefined();
+      expect(manifest.failed.map((f: { name: string }) => f.name)).toEqual(["api", "migrate"]);
+      expect(manifest.failed[0].error).toMatch(new RegExp(`cmd/api/main\\.go:\\d+:\\d+: undefined: ${apiError}`));
+      for (const name of migrateErrors) expect(manifest.failed[1].error).toContain(`undefined: ${name}`);
     },
     BUILD_TIMEOUT,
   );
