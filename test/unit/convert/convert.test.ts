@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convertPlan, lambdaImageConfig } from "../../../src/convert/index.js";
+import { convertPlan, lambdaImageConfig, zipOutput } from "../../../src/convert/index.js";
 import { decodeDefinition, marshal, type State } from "../../../src/llb/index.js";
 import { createPlan } from "../../../src/plan/create.js";
 import type { Plan } from "../../../src/plan/schema.js";
@@ -220,5 +220,56 @@ describe("convertPlan (image)", () => {
     expect(JSON.stringify(a)).toBe(
       JSON.stringify(lambdaImageConfig(base, target, { os: "linux", architecture: "arm64" })),
     );
+  });
+});
+
+describe("convertPlan (zip): the pieces --keep-going rebuilds from", () => {
+  const plan = planOf({ targets: ["cmd-api", "tool"] });
+  const converted = convertPlan(plan, {});
+  const parts = converted.zipParts!;
+
+  it("rebuilds the full output byte-identically from the parts", () => {
+    expect(
+      Buffer.from(marshal(zipOutput(parts), {}).bytes).equals(Buffer.from(marshal(converted.zip!, {}).bytes)),
+    ).toBe(true);
+  });
+
+  it("captures a failed compile's output uncached, with the same go build, without failing the step", () => {
+    const api = parts.artifacts.find((a) => a.target.name === "cmd-api")!;
+    const capture = get(opsByName(api.capture), "[cmd-api] go build ./cmd/api (linux/amd64) (compiler output)");
+    expect(capture.op.exec.meta.args.slice(0, 4)).toEqual(["/rpk/rpk-zip", "capture", "/digest/cmd-api.zip.log", "--"]);
+    expect(capture.op.exec.meta.args.slice(4)).toEqual([
+      "go",
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-tags=lambda.norpc",
+      "-ldflags=-s -w",
+      "-o",
+      "/tmp/bootstrap",
+      "./cmd/api",
+    ]);
+    expect(capture.meta.ignore_cache).toBe(true);
+  });
+
+  it("a partial output merges only the good artifacts and lists the failed in the manifest step", () => {
+    const [api, tool] = [
+      parts.artifacts.find((a) => a.target.name === "cmd-api")!,
+      parts.artifacts.find((a) => a.target.name === "tool")!,
+    ];
+    const partial = opsByName(
+      zipOutput({ ...parts, artifacts: [tool], failed: [{ target: api.target, file: api.file, log: api.capture }] }),
+    );
+    const manifest = get(partial, "[output] manifest.json");
+    expect(manifest.op.exec.meta.args.slice(3)).toEqual([
+      "/digest",
+      "command:tool:x86_64::tool",
+      "failed:cmd-api:cmd-api.zip",
+    ]);
+    const logs = manifest.op.exec.mounts.filter((m: AnyOp) => m.dest.endsWith(".log"));
+    expect(logs.map((m: AnyOp) => [m.dest, m.selector, m.readonly])).toEqual([
+      ["/digest/cmd-api.zip.log", "/cmd-api.zip.log", true],
+    ]);
+    expect(get(partial, "[output] zips + manifest.json").op.merge.inputs).toHaveLength(2);
   });
 });
