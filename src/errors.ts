@@ -8,15 +8,29 @@ export class UserError extends Error {
   readonly where?: string;
   /** What the user should do about it; appended to the message. */
   readonly hint?: string;
+  /** The first line: problem, where and hint. */
+  readonly headline: string;
+  /**
+   * Lines printed below the headline, each on its own (e.g. one per target that failed to compile); also
+   * appended to `message` after newlines, for callers that only see the message (the frontend's result).
+   */
+  readonly detailLines: readonly string[];
 
-  constructor(problem: string, options: { where?: string; hint?: string; exitCode?: number; cause?: unknown } = {}) {
+  constructor(
+    problem: string,
+    options: { where?: string; hint?: string; exitCode?: number; cause?: unknown; detailLines?: string[] } = {},
+  ) {
     const parts = [options.where ? `${options.where}: ${problem}` : problem];
     if (options.hint) parts.push(options.hint);
-    super(parts.join(" — "), { cause: options.cause });
+    const headline = parts.join(" — ");
+    const detailLines = options.detailLines ?? [];
+    super([headline, ...detailLines].join("\n"), { cause: options.cause });
     this.name = "UserError";
     this.exitCode = options.exitCode ?? 1;
     this.where = options.where;
     this.hint = options.hint;
+    this.headline = headline;
+    this.detailLines = detailLines;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../errors.js";
+import { printable, UserError } from "../errors.js";
 import { parseModSyntax } from "./mod-syntax.js";
 
 /** One warning line: what is wrong, where, what to do. */
@@ -29,25 +29,15 @@ export function printableName(name: Uint8Array): string {
       i += len;
       continue;
     }
-    out += `${escapeControl(Buffer.from(name.subarray(start, i)).toString("utf8"))}\\x${hex(name[i]!)}`;
+    out += `${printable(Buffer.from(name.subarray(start, i)).toString("utf8"))}\\x${hex(name[i]!)}`;
     i++;
     start = i;
   }
-  return out + escapeControl(Buffer.from(name.subarray(start)).toString("utf8"));
+  return out + printable(Buffer.from(name.subarray(start)).toString("utf8"));
 }
 
 function hex(byte: number): string {
   return byte.toString(16).padStart(2, "0");
-}
-
-/** Control characters (C0, DEL, C1) as \xNN: what the CLI applies to every line it prints from the input. */
-export function escapeControl(text: string): string {
-  let out = "";
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${hex(code)}` : c;
-  }
-  return out;
 }
 
 /** Length of the valid UTF-8 sequence starting at i, or 0 when the byte there starts none. */

@@ -89,7 +89,11 @@ const POSITIONED = /^\S+:\d+(:\d+)?: /;
  * a `# package` header.
  */
 export function compileFailureLines(failure: { name: string; output: string }): string[] {
-  const lines = failure.output.split("\n").filter((l) => l.trim() !== "" && !NOISE.test(l));
+  // Tabs (the compiler indents "have/want" lines with them) become spaces: they are printed escaped otherwise.
+  const lines = failure.output
+    .split("\n")
+    .map((l) => l.replaceAll("\t", "    ").trimEnd())
+    .filter((l) => l.trim() !== "" && !NOISE.test(l));
   const positioned = lines.findIndex((l) => POSITIONED.test(l));
   const first = positioned >= 0 ? positioned : lines.findIndex((l) => !l.startsWith("#"));
   const headline = first < 0 ? "(no compiler output)" : lines[first]!;
@@ -103,8 +107,7 @@ export function compileFailuresError(failures: readonly { name: string; output: 
   const count = `${failures.length} ${failures.length === 1 ? "target" : "targets"} failed to compile (${names})`;
   const kept =
     built === undefined ? "" : `; the output holds the ${built} that built, and manifest.json lists the failed`;
-  const lines = failures.flatMap(compileFailureLines);
-  return new UserError(`${count}${kept}\n${lines.join("\n")}`);
+  return new UserError(`${count}${kept}`, { detailLines: failures.flatMap(compileFailureLines) });
 }
 
 function isAbort(error: unknown): boolean {

@@ -50,7 +50,11 @@ class RunCommand {
 function reportError(error: unknown, debug: boolean): number {
   if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? error.message}\n`);
   if (isUserError(error)) {
-    if (!debug) process.stderr.write(`rpk: ${printable(error.message)}\n`);
+    if (!debug) {
+      // Each detail line is escaped on its own: a newline inside one never starts a line of its own.
+      const details = error.detailLines.map((line) => `${printable(line)}\n`).join("");
+      process.stderr.write(`rpk: ${printable(error.headline)}\n${details}`);
+    }
     return error.exitCode;
   }
   if (error instanceof Error && error.name === "AbortError") return EXIT_INTERRUPTED;
