@@ -209,9 +209,8 @@ export function findBuildModules(root: string): BuildModules {
     // go.work names its build: a module it leaves out is left out on purpose (the go command refuses to build
     // in it without GOWORK=off), so it is named rather than planned.
     for (const rel of nestedDirs) {
-      warnings.push(
-        `./${rel} has its own go.mod and is not in go.work's use list: not built (run rpk in ./${rel} to build it)`,
-      );
+      const fix = `add it to go.work's use list, or run rpk in ./${rel}, to build it`;
+      warnings.push(warningLine("module not in go.work's use list is not built", `./${rel}/go.mod`, fix));
     }
   } else modules.push(...addStandalone(root, nestedDirs, modules, warnings));
   modules.sort((a, b) => compareStrings(a.dir, b.dir));

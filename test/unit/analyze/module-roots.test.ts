@@ -89,7 +89,7 @@ describe("analyze: modules below the root that its build does not reach", () => 
     const a = await analyze(root);
     expect(a.modules.map((m) => m.dir)).toEqual(["./svc"]);
     expect(a.warnings).toContain(
-      "./tools has its own go.mod and is not in go.work's use list: not built (run rpk in ./tools to build it)",
+      "module not in go.work's use list is not built (./tools/go.mod): add it to go.work's use list, or run rpk in ./tools, to build it",
     );
   });
 });
