@@ -119,19 +119,15 @@ function isIndirect(line: ModLine): boolean {
   return comment !== undefined && (comment === "indirect" || comment.startsWith("indirect;"));
 }
 
+/** A go.mod with a module line and no directives (what the parser starts from; tests build on it). */
+export function emptyGoMod(module = ""): GoModFile {
+  return { module, godebug: [], require: [], replace: [], exclude: [], retract: [], tool: [], ignore: [] };
+}
+
 /** Parses go.mod text. `file` is the relative path used in error positions (e.g. "svc/go.mod"). */
 export function parseGoMod(text: string, file: string): GoModFile {
   const errors = new DirectiveErrors(file);
-  const mod: GoModFile = {
-    module: "",
-    godebug: [],
-    require: [],
-    replace: [],
-    exclude: [],
-    retract: [],
-    tool: [],
-    ignore: [],
-  };
+  const mod = emptyGoMod();
   let sawModule = false;
   for (const line of parseModSyntax(text, file)) {
     switch (line.verb) {

@@ -6,7 +6,7 @@ export { analyze } from "./analyze.js";
 export { buildTagSet, ConstraintSyntaxError, evalBuildConstraint, matchFileName } from "./constraint.js";
 export { GO_RELEASES } from "./go-releases.js";
 export { type GoVersionSources, miseGoVersion, resolveGoVersion, toolVersionsGoVersion } from "./go-version.js";
-export { parseGoMod, parseGoWork } from "./gomod.js";
+export { emptyGoMod, parseGoMod, parseGoWork } from "./gomod.js";
 export { compareGoVersions, completeGoVersion, parseGoVersion } from "./gover.js";
 export { KNOWN_CGO_MODULES } from "./package.js";
 export {

@@ -37,7 +37,8 @@ export function lambdaBaseImage(runtime: LambdaRuntimeName): string {
   return `public.ecr.aws/lambda/provided:${runtime === "provided.al2" ? "al2" : "al2023"}`;
 }
 
-function compareVersions(a: string, b: string): number {
+/** Compares dotted versions numerically (2.9 < 2.17 < 2.34): glibc versions, not Go versions (see gover.ts). */
+export function compareDottedVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
   const pb = b.split(".").map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -80,7 +81,7 @@ export function chooseCgoImage(options: { runtime: LambdaRuntimeName; userImage?
 export function cgoImageProblem(image: string, runtime: LambdaRuntimeName): string | undefined {
   const glibc = glibcOfImage(image);
   const limit = RUNTIME_GLIBC[runtime];
-  if (glibc && compareVersions(glibc, limit) > 0) {
+  if (glibc && compareDottedVersions(glibc, limit) > 0) {
     return `cgo image ${image} has glibc ${glibc}, newer than ${runtime}'s ${limit}: the binary would fail to start on Lambda`;
   }
   return undefined;

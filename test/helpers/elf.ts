@@ -4,6 +4,8 @@
  * headers survive `-s`, so stripped Lambda bootstraps read the same. No binutils needed.
  */
 
+import { compareDottedVersions } from "../../src/plan/images.js";
+
 const SHT_DYNAMIC = 6;
 const SHT_GNU_VERNEED = 0x6ffffffe;
 const DT_NEEDED = 1;
@@ -85,22 +87,11 @@ export function readElfDynamicInfo(bytes: Buffer): ElfDynamicInfo {
   return { machine, needed, versions };
 }
 
-/** Compares dotted versions numerically (2.9 < 2.17 < 2.34). */
-export function compareDotted(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The highest GLIBC_x.y the binary needs from any library ("2.34"), or undefined when it needs none. */
 export function highestGlibc(info: ElfDynamicInfo): string | undefined {
   const all = Object.values(info.versions)
     .flat()
     .filter((v) => /^GLIBC_\d+(\.\d+)*$/.test(v))
     .map((v) => v.slice("GLIBC_".length));
-  return all.sort(compareDotted).pop();
+  return all.sort(compareDottedVersions).pop();
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareDotted, highestGlibc, readElfDynamicInfo } from "../helpers/elf.js";
+import { compareDottedVersions } from "../../src/plan/images.js";
+import { highestGlibc, readElfDynamicInfo } from "../helpers/elf.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { repoRoot } from "../unit/cli/run-cli.js";
 import { invokeZipInProvidedImage } from "./support/provided-zip-run.js";
@@ -61,7 +62,7 @@ describe.each(CASES)("cgo on %s, %s", (runtime, arch) => {
     const highest = highestGlibc(info);
     console.log(`cgo ${runtime} ${arch}: highest GLIBC_${highest} (needs ${JSON.stringify(info.versions)})`);
     expect(highest).toBeDefined();
-    expect(compareDotted(highest!, RUNTIME_GLIBC[runtime])).toBeLessThanOrEqual(0);
+    expect(compareDottedVersions(highest!, RUNTIME_GLIBC[runtime])).toBeLessThanOrEqual(0);
   });
 
   it.runIf(arch === "x86_64")("answers its invoke under the emulator in the provided image", async () => {

@@ -1,7 +1,7 @@
 /** Properties: version files resolve to a full x.y.z release or a UserError; their readers never throw. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { miseGoVersion, resolveGoVersion, toolVersionsGoVersion } from "../../../src/analyze/index.js";
+import { emptyGoMod, miseGoVersion, resolveGoVersion, toolVersionsGoVersion } from "../../../src/analyze/index.js";
 import { UserError } from "../../../src/errors.js";
 import { fuzzParams, textFrom } from "./fuzz.js";
 
@@ -64,16 +64,9 @@ describe("version file fuzz", () => {
     fc.assert(
       fc.property(version, fc.option(version), (go, toolchain) => {
         const goMod = {
-          module: "example.com/m",
+          ...emptyGoMod("example.com/m"),
           go,
           ...(toolchain !== null ? { toolchain: `go${toolchain}` } : {}),
-          godebug: [],
-          require: [],
-          replace: [],
-          exclude: [],
-          retract: [],
-          tool: [],
-          ignore: [],
         };
         resolveOrUserError({ modules: [{ file: "go.mod", goMod }] });
       }),

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compareDotted, highestGlibc, readElfDynamicInfo } from "../../helpers/elf.js";
+import { compareDottedVersions } from "../../../src/plan/images.js";
+import { highestGlibc, readElfDynamicInfo } from "../../helpers/elf.js";
 
 /** `objdump -p`'s version references (binutils comes with gcc on the test machines), to check the reader by. */
 function objdumpVersions(file: string): Record<string, string[]> {
@@ -35,7 +36,7 @@ describe("readElfDynamicInfo", () => {
   it("picks the highest GLIBC version numerically", () => {
     const top = highestGlibc(info)!;
     for (const v of Object.values(info.versions).flat()) {
-      if (v.startsWith("GLIBC_2.")) expect(compareDotted(v.slice(6), top)).toBeLessThanOrEqual(0);
+      if (v.startsWith("GLIBC_2.")) expect(compareDottedVersions(v.slice(6), top)).toBeLessThanOrEqual(0);
     }
     expect(
       highestGlibc({

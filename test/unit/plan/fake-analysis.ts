@@ -1,3 +1,4 @@
+import { emptyGoMod } from "../../../src/analyze/gomod.js";
 import type { Analysis, MainPackage, ModuleInfo, PackageInfo } from "../../../src/analyze/types.js";
 
 /** A hand-made Analysis for testing plan logic without touching the file system. */
@@ -5,17 +6,7 @@ export function fakeAnalysis(overrides: Partial<Analysis> = {}): Analysis {
   const mod: ModuleInfo = {
     dir: ".",
     path: "example.com/app",
-    goMod: {
-      module: "example.com/app",
-      go: "1.26",
-      godebug: [],
-      require: [],
-      replace: [],
-      exclude: [],
-      retract: [],
-      tool: [],
-      ignore: [],
-    },
+    goMod: { ...emptyGoMod("example.com/app"), go: "1.26" },
     hasGoSum: true,
     hasVendor: false,
     origin: "root",
