@@ -15,6 +15,7 @@ source "$LIB/daemons.sh"
 source "$LIB/images.sh"
 source "$LIB/provided-images.sh"
 source "$LIB/sam-build-images.sh"
+source "$LIB/clients.sh"
 source "$LIB/envfile.sh"
 
 require_root
@@ -31,6 +32,7 @@ step "registry" ensure_registry
 step "buildkitd" ensure_buildkitd
 step "stand-in images" ensure_images
 step "sam build images" ensure_sam_build_images
+step "aws cli" ensure_aws_cli
 step "env file" write_env_files
 
 log "timings:"

@@ -46,6 +46,8 @@ export const testEnvSchema = z.object({
   }),
   go: z.object({ version: z.string(), env: z.record(z.string(), z.string()) }),
   runc: z.object({ path: z.string(), root: z.string() }),
+  /** Real clients the local-runtime tests drive: the AWS CLI from PyPI, in a virtual environment of its own. */
+  clients: z.object({ awsCli: z.string() }),
 });
 
 export type TestEnv = z.infer<typeof testEnvSchema>;

@@ -195,7 +195,7 @@ describe("Invoke API with real clients", () => {
     const outFile = join(scratch, "cli-out.json");
     const cliEnv = { ...process.env, ...CREDENTIALS, AWS_DEFAULT_REGION: "eu-west-1", AWS_CONFIG_FILE: "/dev/null" };
     const { stdout } = await execFileAsync(
-      "aws",
+      env.clients.awsCli,
       [
         "lambda",
         "invoke",
@@ -217,7 +217,7 @@ describe("Invoke API with real clients", () => {
     expect(Buffer.from(summary.LogResult, "base64").toString()).toMatch(/REPORT RequestId: /);
     expect(JSON.parse(readFileSync(outFile, "utf8"))).toEqual({ message: "Hello, cli!" });
     const missing = await execFileAsync(
-      "aws",
+      env.clients.awsCli,
       ["lambda", "invoke", "--endpoint-url", front.url, "--function-name", "nope", outFile],
       { env: cliEnv },
     ).catch((error: { code: number; stderr: string }) => error);

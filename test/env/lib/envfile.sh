@@ -47,7 +47,7 @@ write_env_files() {
     --arg emulatorPath "$EMULATOR_BIN" --arg emulatorKind "$EMULATOR_KIND" --arg emulatorNote "$EMULATOR_NOTE" \
     --arg rieVersion "$AWS_LAMBDA_RIE_VERSION" \
     --arg goVersion "$GO_VERSION" --argjson goEnv "$go_env" --argjson images "$images" \
-    --arg runcPath "$(command -v runc)" --arg runcRoot "$RUN_DIR/runc" \
+    --arg runcPath "$(command -v runc)" --arg runcRoot "$RUN_DIR/runc" --arg awsCli "$AWS_CLI_BIN" \
     '{
       version: 1,
       cacheDir: $cacheDir,
@@ -58,7 +58,8 @@ write_env_files() {
       emulator: { path: $emulatorPath, kind: $emulatorKind, note: $emulatorNote, pinnedRealVersion: $rieVersion },
       images: $images,
       go: { version: $goVersion, env: $goEnv },
-      runc: { path: $runcPath, root: $runcRoot }
+      runc: { path: $runcPath, root: $runcRoot },
+      clients: { awsCli: $awsCli }
     }' >"$ENV_JSON.new"
   mv "$ENV_JSON.new" "$ENV_JSON"
 
@@ -70,6 +71,7 @@ write_env_files() {
     printf 'export RPK_TEST_EMULATOR=%q\n' "$EMULATOR_BIN"
     printf 'export RPK_TEST_EMULATOR_KIND=%q\n' "$EMULATOR_KIND"
     printf 'export RPK_TEST_ENV_JSON=%q\n' "$ENV_JSON"
+    printf 'export RPK_TEST_AWS_CLI=%q\n' "$AWS_CLI_BIN"
     jq -r 'to_entries[] | "export \(.key)=\(.value | @sh)"' <<<"$go_env"
     printf 'export PATH=%q:"$PATH"\n' "$BIN_DIR"
   } >"$ENV_SH"
