@@ -1,6 +1,6 @@
 import { UserError } from "../errors.js";
 import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
-import type { Plan, PlanTarget } from "../plan/index.js";
+import { type Plan, type PlanTarget, zipToolImage } from "../plan/index.js";
 import { cgoRootState } from "./cgo.js";
 import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";
@@ -145,7 +145,9 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   }
 
   const noCache = options.noCache ?? false;
-  const tool = zipTool(toolRoot, noCache);
+  // rpkzip.go needs Go 1.18: an older plan compiles it in rpk's tool image (a static binary runs anywhere).
+  const toolImage = zipToolImage(plan);
+  const tool = zipTool(toolImage === plan.go.image ? toolRoot : toolchainFor(toolImage), noCache);
   const artifacts = targets.map((target): ZipArtifact => {
     const zip = target.kind === "lambda";
     const file = zip ? `${target.name}.zip` : target.output;

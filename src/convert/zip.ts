@@ -12,7 +12,9 @@ function zipToolSource(): string {
 
 /**
  * Compiles rpk-zip; cached by the digest of its source. `root` is the toolchain, preferably after the
- * shared-packages step so the standard library is already in GOCACHE instead of compiled concurrently.
+ * shared-packages step so the standard library is already in GOCACHE instead of compiled concurrently; for a
+ * plan whose Go is too old for rpkzip.go it is rpk's tool image instead (zipToolImage). The flags are fixed:
+ * whichever root it is, its Go is 1.18 or newer.
  */
 export function zipTool(root: State, noCache = false): State {
   const source = scratch().file(mkfile("/rpkzip.go", 0o644, zipToolSource()), {

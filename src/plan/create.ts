@@ -2,6 +2,7 @@ import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
 import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
 import { checkLambdaGo, targetDetection } from "./detection.js";
+import { checkGoVersionSupported, defaultBuildFlags } from "./go-limits.js";
 import { chooseGolangImage } from "./golang-image.js";
 import { chooseCgoImage } from "./images.js";
 import { targetNames } from "./names.js";
@@ -19,7 +20,7 @@ import type { Plan, PlanTarget } from "./schema.js";
 import { GOARCH_OF, type PlanSettings } from "./settings.js";
 import { checkOneMain, standaloneEnv, standaloneField, standaloneModules } from "./standalone.js";
 
-/** Build flags every target gets: reproducible paths, no VCS stamping (the context has no .git). */
+/** Build flags of a Go 1.18+ plan; older Go gets fewer (see defaultBuildFlags in go-limits.ts). */
 export const DEFAULT_BUILD_FLAGS = ["-trimpath", "-buildvcs=false"];
 export const DEFAULT_LDFLAGS = "-s -w";
 /** Lambda targets never need the legacy RPC mode of aws-lambda-go (only the go1.x runtime used it). */
@@ -89,7 +90,9 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
     }
   }
 
+  checkGoVersionSupported(primary.goVersion, { workspace: primary.workspace !== undefined });
   const goVersion = primary.goVersion.version;
+  const buildFlags = defaultBuildFlags(goVersion);
   const goImage = settings.goImage ?? chooseGolangImage(primary.goVersion).image;
   let cgoImage: string | undefined;
   const packageDirs = new Set<string>();
@@ -145,7 +148,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       arch,
       runtime,
       image,
-      build: { goos: "linux", goarch, tags, ldflags, flags: [...DEFAULT_BUILD_FLAGS], env },
+      build: { goos: "linux", goarch, tags, ldflags, flags: [...buildFlags], env },
       include,
       output: main.kind === "lambda" ? "bootstrap" : name,
       ...(secrets.length > 0 ? { secrets } : {}),

@@ -191,10 +191,10 @@ describe("plans of synthetic repos", () => {
     const dir = repo("go122", {
       "go.mod": "module example.com/older\n\ngo 1.21\n",
       "main.go": main,
-      ".go-version": "1.2.2\n",
+      ".go-version": "1.20.0\n",
     });
     await expect(planDirectory(dir, DEFAULT_SETTINGS)).rejects.toThrow(
-      /^\.go-version: docker-library published no Debian golang image for Go 1\.2\.2/,
+      /^\.go-version: docker-library published no Debian golang image for Go 1\.20\.0/,
     );
   });
 
@@ -202,7 +202,7 @@ describe("plans of synthetic repos", () => {
     const dir = repo("go122-image", {
       "go.mod": "module example.com/x\n\ngo 1.21\n",
       "main.go": main,
-      ".go-version": "1.2.2\n",
+      ".go-version": "1.20.0\n",
     });
     const { plan } = await planDirectory(dir, { ...DEFAULT_SETTINGS, goImage: "registry.example.com/go:custom" });
     expect(plan.go.image).toBe("registry.example.com/go:custom");
