@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
-import { type Plan, type PlanTarget, zipToolImage } from "../plan/index.js";
+import { zipToolImage } from "../plan/go-limits.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
 import { cgoRootState } from "./cgo.js";
 import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";

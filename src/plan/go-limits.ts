@@ -28,7 +28,7 @@ export function checkGoVersionSupported(goVersion: ResolvedGoVersion, options: {
   const where = goVersion.file ? { where: goVersion.file } : {};
   if (!atLeast(goVersion.version, MIN_GO_VERSION)) {
     throw new UserError(
-      `rpk builds Go ${MIN_GO_VERSION} or newer; the ${goVersion.source} says Go ${goVersion.version}`,
+      `rpk builds Go ${MIN_GO_VERSION} or newer, not Go ${goVersion.version} (from ${goVersion.source})`,
       {
         ...where,
         hint: "pin a newer Go in .go-version (or raise go.mod's go line)",
@@ -37,7 +37,7 @@ export function checkGoVersionSupported(goVersion: ResolvedGoVersion, options: {
   }
   if (options.workspace && !atLeast(goVersion.version, BUILDVCS_SINCE)) {
     throw new UserError(
-      `go.work needs Go ${BUILDVCS_SINCE} or newer; the ${goVersion.source} says Go ${goVersion.version}`,
+      `go.work needs Go ${BUILDVCS_SINCE} or newer, not Go ${goVersion.version} (from ${goVersion.source})`,
       { ...where, hint: "pin Go 1.18 or newer in .go-version, or run rpk inside one module without go.work" },
     );
   }

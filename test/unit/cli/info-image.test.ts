@@ -49,10 +49,18 @@ describe("rpk info: the golang image and why", () => {
   });
 
   it("a version with no published image: one line naming the file and the overrides", () => {
+    const result = runRpk(["info", repo("go 1.21", { ".go-version": "1.20.0\n" })]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split("\n")).toEqual([
+      'rpk: .go-version: docker-library published no Debian golang image for Go 1.20.0 (from .go-version) (before Go 1.21 the first release of a minor is tagged "1.20", and that tag now names its newest patch) — pin another Go version in .go-version, or name an image with "goImage" (cgo: "cgoImage") in rpk.config.json or --go-image',
+    ]);
+  });
+
+  it("a Go older than rpk builds: one line naming the file and what to do", () => {
     const result = runRpk(["info", repo("go 1.21", { ".go-version": "1.7.2\n" })]);
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd().split("\n")).toEqual([
-      'rpk: .go-version: docker-library published no Debian golang image for Go 1.7.2 (from .go-version) — pin another Go version in .go-version, or name an image with "goImage" (cgo: "cgoImage") in rpk.config.json or --go-image',
+      "rpk: .go-version: rpk builds Go 1.13 or newer, not Go 1.7.2 (from .go-version) — pin a newer Go in .go-version (or raise go.mod's go line)",
     ]);
   });
 });

@@ -31,7 +31,7 @@ describe("Go version limits of a plan", () => {
     const attempt = () => planFor("1.12.17");
     expect(attempt).toThrow(UserError);
     expect(attempt).toThrow(
-      "go.mod: rpk builds Go 1.13 or newer; the go.mod go says Go 1.12.17 — pin a newer Go in .go-version (or raise go.mod's go line)",
+      "go.mod: rpk builds Go 1.13 or newer, not Go 1.12.17 (from go.mod go) — pin a newer Go in .go-version (or raise go.mod's go line)",
     );
     expect(() => planFor("1.13.15")).not.toThrow();
   });
