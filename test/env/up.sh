@@ -16,6 +16,7 @@ source "$LIB/images.sh"
 source "$LIB/provided-images.sh"
 source "$LIB/sam-build-images.sh"
 source "$LIB/clients.sh"
+source "$LIB/golang-old-images.sh"
 source "$LIB/envfile.sh"
 
 require_root
@@ -33,6 +34,7 @@ step "buildkitd" ensure_buildkitd
 step "stand-in images" ensure_images
 step "sam build images" ensure_sam_build_images
 step "aws cli" ensure_aws_cli
+step "golang 1.21 image" ensure_golang_old_images
 step "env file" write_env_files
 
 log "timings:"
