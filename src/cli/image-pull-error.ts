@@ -59,20 +59,38 @@ export function whyImage(image: string, origins: ImageOrigins): string | undefin
   return `the plan names it for ${go}`;
 }
 
+/** Words of the daemon's failures to resolve or pull an image (registry "not found", auth, manifest). */
+const PULL_FAILURE =
+  /not found|failed to resolve|failed to (?:load cache key|authorize|do request)|pull access denied|manifest unknown/i;
+
 /**
- * Adds why and how-to-override to a failed `docker-image://` step of one of the plan's Go images; any other
- * error is returned as it is.
+ * The image a failure is about: a failed `docker-image://` step names it; a failure that reached rpk through
+ * another request (the dependency probe's Solve, say) only says it in the daemon's message, so the plan's own
+ * images are looked for there.
+ */
+function failedImage(error: unknown, plan: Plan): string | undefined {
+  if (error instanceof BuildError && error.stepName?.startsWith(IMAGE_STEP)) {
+    return error.stepName.slice(IMAGE_STEP.length);
+  }
+  if (!(error instanceof Error) || !PULL_FAILURE.test(error.message)) return undefined;
+  const planned = [plan.go.image, plan.go.cgoImage, ...plan.targets.map((t) => t.image)];
+  return planned.find(
+    (image) => image !== undefined && (error.message.includes(image) || error.message.includes(normalized(image))),
+  );
+}
+
+/**
+ * Adds why and how-to-override to a failed pull of one of the plan's Go images; any other error is returned as
+ * it is.
  */
 export function explainImagePullFailure(error: unknown, origins: ImageOrigins): unknown {
-  if (!(error instanceof BuildError) || !error.stepName?.startsWith(IMAGE_STEP)) return error;
-  const image = error.stepName.slice(IMAGE_STEP.length);
+  const image = failedImage(error, origins.plan);
+  if (image === undefined) return error;
   const why = whyImage(image, origins);
   if (!why) return error;
   const hint = cgoTargetImage(image, origins.plan)
     ? 'to build cgo targets in another C build image, pass --cgo-image or set "cgoImage" in rpk.config.json'
     : `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`;
-  return new UserError(`${error.message} — the image could not be pulled; ${why}`, {
-    hint,
-    cause: error,
-  });
+  const message = error instanceof Error ? error.message : String(error);
+  return new UserError(`${message} — the image could not be pulled; ${why}`, { hint, cause: error });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BuildError } from "../../../src/buildkit/errors.js";
 import { explainImagePullFailure, whyImage } from "../../../src/cli/image-pull-error.js";
 import { UserError } from "../../../src/errors.js";
+import { GatewayCallError } from "../../../src/gateway/types.js";
 import { createPlan } from "../../../src/plan/create.js";
 import { DEFAULT_SETTINGS, type PlanSettings } from "../../../src/plan/settings.js";
 import { fakeAnalysis } from "../plan/fake-analysis.js";
@@ -56,6 +57,18 @@ describe("explainImagePullFailure", () => {
     expect(message).toContain("rpk chose it for Go 1.15.15 (from go.mod go)");
     for (const override of [".go-version", '"goImage"', '"cgoImage"', "--go-image"])
       expect(message).toContain(override);
+  });
+
+  it("explains a pull failure that reached rpk through another request (the dependency probe's Solve)", () => {
+    const image = "docker.io/library/golang:1.15.15-buster";
+    const probe = new GatewayCallError("Solve", 2, `failed to load cache key: ${image}: not found`);
+    const explained = explainImagePullFailure(probe, { plan: planOf(), settings: DEFAULT_SETTINGS });
+    expect(explained).toBeInstanceOf(UserError);
+    expect((explained as UserError).message).toBe(
+      `failed to load cache key: ${image}: not found — the image could not be pulled; rpk chose it for Go 1.15.15 (from go.mod go): docker-library published buster and stretch for Go 1.15.15, no bookworm — to build with another image, pin another Go version in .go-version, or name an image with "goImage" (cgo: "cgoImage") in rpk.config.json or --go-image`,
+    );
+    const other = new GatewayCallError("Solve", 2, `process "go build" did not complete: ${image} mentioned`);
+    expect(explainImagePullFailure(other, { plan: planOf(), settings: DEFAULT_SETTINGS })).toBe(other);
   });
 
   it("leaves other failures alone", () => {
