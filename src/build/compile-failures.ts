@@ -12,7 +12,7 @@
  */
 import { captureLog, type ZipArtifact } from "../convert/index.js";
 import { UserError } from "../errors.js";
-import type { LLBBridge } from "../gateway/index.js";
+import { GatewayCallError, type LLBBridge } from "../gateway/index.js";
 import { type MarshalOptions, marshal, type State } from "../llb/index.js";
 
 export interface CompileFailure {
@@ -50,7 +50,7 @@ async function capturedOutput(c: SolveContext, artifact: ZipArtifact): Promise<s
     const log = parseCaptureLog(Buffer.from(await c.bridge.readFile(ref, `/${captureLog(artifact.file)}`)).toString());
     return log && log.exitCode !== 0 ? log.output : undefined;
   } catch (error) {
-    if (isAbort(error)) throw error;
+    if (isCancellation(error)) throw error;
     return undefined;
   }
 }
@@ -66,7 +66,7 @@ export async function findCompileFailures(
 ): Promise<CompileOutcome | undefined> {
   const c: SolveContext = { bridge, marshalOptions };
   const solved = await Promise.allSettled(artifacts.map((a) => evaluate(c, a.state)));
-  const aborted = solved.find((s) => s.status === "rejected" && isAbort(s.reason));
+  const aborted = solved.find((s) => s.status === "rejected" && isCancellation(s.reason));
   if (aborted?.status === "rejected") throw aborted.reason;
   const broken = artifacts.filter((_, i) => solved[i]!.status === "rejected");
   if (broken.length === 0) return undefined;
@@ -110,6 +110,16 @@ export function compileFailuresError(failures: readonly { name: string; output: 
   return new UserError(`${count}${kept}`, { detailLines: failures.flatMap(compileFailureLines) });
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
+/**
+ * Whether a failed request was cancelled rather than failed: our own abort (Ctrl-C), or the daemon cancelling
+ * the build's requests after the client went away (gRPC CANCELLED, "context canceled"). A cancelled build must
+ * not go on to look for compile failures: that would start the compiles again.
+ */
+export function isCancellation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "AbortError") return true;
+  if (error instanceof GatewayCallError && error.code === GRPC_CANCELLED) return true;
+  return /\bcontext canceled\b/.test(error.message);
 }
+
+const GRPC_CANCELLED = 1;

@@ -10,7 +10,7 @@ import { type ZipParts, zipOutput } from "../convert/index.js";
 import type { CacheImport, LLBBridge } from "../gateway/index.js";
 import { type MarshalOptions, marshal, type Platform } from "../llb/index.js";
 import type { PlanBuildResult } from "./build-plan.js";
-import { compileFailuresError, findCompileFailures } from "./compile-failures.js";
+import { compileFailuresError, findCompileFailures, isCancellation } from "./compile-failures.js";
 
 export interface ZipBuildOptions {
   marshalOptions: MarshalOptions;
@@ -30,7 +30,7 @@ export async function buildZipOutput(
   try {
     return { ref: await bridge.solve({ definition, evaluate: true, ...cache }), buildPlatform };
   } catch (error) {
-    if (error instanceof Error && error.name === "AbortError") throw error;
+    if (isCancellation(error)) throw error;
   }
   const outcome = await findCompileFailures(bridge, parts.artifacts, marshalOptions);
   if (!outcome) return { ref: await bridge.solve({ definition, ...cache }), buildPlatform };

@@ -43,8 +43,7 @@ function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
     if (eq <= 0) throw new UsageError(`--build-arg expects KEY=VALUE, got "${pair}"`);
     const key = pair.slice(0, eq);
     if (known.includes(key)) env[key] = pair.slice(eq + 1);
-    else
-      process.stderr.write(`rpk: warning: --build-arg ${key} is ignored: only ${known.join(", ")} reach the build\n`);
+    else process.stderr.write(`warning: --build-arg ${key} is ignored: only ${known.join(", ")} reach the build\n`);
   }
   return env;
 }

@@ -36,9 +36,9 @@ export async function loadOrCreatePlan(
     });
     return { plan, dir, settings };
   }
-  const { modCacheFromEnv, warnAboutUnknownDetections } = await import("./mod-cache.js");
+  const { modCacheFromEnv, unknownDetectionWarnings } = await import("./mod-cache.js");
   const { plan, warnings } = await planDirectory(dir, settings, { modCache: modCacheFromEnv() });
-  reportWarnings({ warnings, strict: Boolean(args.strict), stream: process.stderr });
-  await warnAboutUnknownDetections(plan);
+  const all = [...warnings, ...(await unknownDetectionWarnings(plan))];
+  reportWarnings({ warnings: all, strict: Boolean(args.strict), stream: process.stderr });
   return { plan, dir, settings };
 }

@@ -11,8 +11,11 @@ export function modCacheFromEnv(env: NodeJS.ProcessEnv = process.env, home: stri
   return join(gopath ?? join(home, "go"), "pkg", "mod");
 }
 
-/** Prints the plan's warnings about answers that need dependency sources this machine does not have. */
-export async function warnAboutUnknownDetections(plan: import("../plan/schema.js").Plan): Promise<void> {
+/**
+ * The plan's warnings about answers that need dependency sources this machine does not have; they go out with
+ * the analyzer's (src/cli/warnings.ts), so --strict covers them too.
+ */
+export async function unknownDetectionWarnings(plan: import("../plan/schema.js").Plan): Promise<string[]> {
   const { detectionWarnings } = await import("../plan/detection.js");
-  for (const line of detectionWarnings(plan)) process.stderr.write(`rpk: warning: ${line}\n`);
+  return detectionWarnings(plan);
 }

@@ -121,7 +121,7 @@ describe("rpk info / plan: answers from dependency sources", () => {
     const plan = runRpk(["plan", adapterApp], { env: { GOMODCACHE: emptyModCache } });
     expect(plan.code).toBe(0);
     expect(plan.stderr).toContain(
-      "rpk: warning: target adapter-app: Lambda or command and cgo unknown — sources of rpk-deps.test/adapter@v1.0.0 are not on this machine",
+      "warning: target adapter-app: Lambda or command and cgo unknown — sources of rpk-deps.test/adapter@v1.0.0 are not on this machine",
     );
     expect(JSON.parse(plan.stdout).targets[0].detection).toEqual({
       kind: "probe-needed",
@@ -177,7 +177,7 @@ describe("rpk build: Lambdas decided by their dependencies", () => {
       const probeEnv = rpkEnv(env, { ...goEnv, GOMODCACHE: emptyModCache });
       const adapterOut = join(scratch, "out-probe-adapter");
       const adapter = await rpkBuildOk([adapterApp, "-o", adapterOut, "--progress", "plain"], { env: probeEnv });
-      expect(adapter.stderr).toContain("rpk: warning: target adapter-app: Lambda or command and cgo unknown");
+      expect(adapter.stderr).toContain("warning: target adapter-app: Lambda or command and cgo unknown");
       expect(adapter.stderr).toContain("[probe] go list -deps (adapter-app)");
       expect(adapter.stderr).toMatch(
         /rpk: probe: adapter-app is a lambda \(planned as command; read \d+ dependency files in the build\)/,

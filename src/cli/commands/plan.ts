@@ -30,8 +30,8 @@ export const planCommand = {
     ]);
     const { dir, settings } = await resolvePlanInputs(args);
     const { plan, warnings } = await planDirectory(dir, settings, { modCache: modCache.modCacheFromEnv() });
-    reportWarnings({ warnings, strict: Boolean(args.strict), stream: process.stderr });
-    await modCache.warnAboutUnknownDetections(plan);
+    const all = [...warnings, ...(await modCache.unknownDetectionWarnings(plan))];
+    reportWarnings({ warnings: all, strict: Boolean(args.strict), stream: process.stderr });
     // createPlan's plan is checked and in schema key order (test/unit/plan checks that against the zod schema).
     const text = serializeParsedPlan(plan);
     if (args.out && args.out !== "-") await writeFileAtomic(args.out, text);

@@ -17,8 +17,10 @@ export interface RpkBuildResult {
   stderr: string;
   /** Parsed `--progress rawjson` output (empty for other progress modes). */
   progress: ProgressEvents;
-  /** stderr lines that are not progress JSON: what a user reads when the build fails. */
+  /** stderr lines that are neither progress JSON nor warnings: what a user reads when the build fails. */
   messages: string[];
+  /** stderr's `warning: …` lines (the analyzer's, unknown dependency answers, ignored build args). */
+  warnings: string[];
 }
 
 export interface RunningRpkBuild {
@@ -72,7 +74,8 @@ export function startRpkBuild(args: string[], options: { env: Record<string, str
         stdout,
         stderr,
         progress: parseRawJsonProgress(stderr),
-        messages: stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("{")),
+        messages: textLines(stderr).filter((line) => !line.startsWith("warning: ")),
+        warnings: textLines(stderr).filter((line) => line.startsWith("warning: ")),
       });
     });
   });
@@ -123,4 +126,9 @@ export async function rpkBuildOk(
     );
   }
   return result;
+}
+
+/** stderr lines that are not progress JSON. */
+function textLines(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("{"));
 }

@@ -63,7 +63,7 @@ describe("usage errors", () => {
   it("an unknown --build-arg key is reported, not silently dropped", () => {
     const result = runRpk(["build", "examples/hello", "--build-arg", "GOPROXYY=x", "--addr", "unix:///nonexistent"]);
     expect(result.stderr).toContain(
-      "rpk: warning: --build-arg GOPROXYY is ignored: only GOFLAGS, GOINSECURE, GONOPROXY, GONOSUMCHECK, GONOSUMDB, GOPRIVATE, GOPROXY, GOSUMDB, SSL_CERT_FILE reach the build\n",
+      "warning: --build-arg GOPROXYY is ignored: only GOFLAGS, GOINSECURE, GONOPROXY, GONOSUMCHECK, GONOSUMDB, GOPRIVATE, GOPROXY, GOSUMDB, SSL_CERT_FILE reach the build\n",
     );
   });
 });

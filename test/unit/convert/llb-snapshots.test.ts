@@ -30,7 +30,7 @@ function llbDigest(dir: string): string {
   // The bench repo's third-party imports are undecided without their sources: that may warn, nothing else.
   const otherLines = result.stderr
     .split("\n")
-    .filter((l) => l !== "" && !/^rpk: warning: target \S+: cgo unknown/.test(l))
+    .filter((l) => l !== "" && !/^warning: target \S+: cgo unknown/.test(l))
     .filter((l) => !Object.values(EXPECTED_WARNINGS).includes(`${l}\n`));
   expect(otherLines).toEqual([]);
   expect(result.code).toBe(0);
