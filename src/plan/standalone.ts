@@ -2,8 +2,10 @@
  * Plan rules for layouts the root's own build does not cover: standalone modules (see
  * src/analyze/module-roots.ts) and directories declaring `func main` in several files.
  */
+import { warningLine } from "../analyze/findings.js";
 import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
+import type { AnalysesByArch } from "./create.js";
 
 /**
  * A standalone module compiles in its own directory as its own main module: GOWORK=off keeps a go.work at the
@@ -31,8 +33,41 @@ export function standaloneField(module: Analysis["modules"][number]): { standalo
  */
 export function checkOneMain(main: MainPackage): void {
   if (!main.mainFuncs || main.mainFuncs.length < 2) return;
-  const files = main.mainFuncs.map((pos) => `${pos.file}:${pos.line}`).join(", ");
+  const files = mainFuncFiles(main);
   throw new UserError(`${main.dir} declares func main in ${main.mainFuncs.length} files (${files})`, {
     hint: "rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target",
   });
+}
+
+function mainFuncFiles(main: MainPackage): string {
+  return (main.mainFuncs ?? []).map((pos) => `${pos.file}:${pos.line}`).join(", ");
+}
+
+/**
+ * Without named targets, a directory checkOneMain would refuse is left out of the plan with a warning, so
+ * one such directory does not stop a collection of good Lambdas. Named with --target (or `targets`), it
+ * stays in and fails; when every main is such a directory, they stay in too (the plan would be empty).
+ */
+export function leaveOutSeveralMains(
+  analyses: AnalysesByArch,
+  named: boolean,
+): { analyses: AnalysesByArch; warnings: string[] } {
+  const all = Object.values(analyses);
+  const bad = new Map<string, MainPackage>();
+  for (const a of all)
+    for (const m of a.mains) if ((m.mainFuncs?.length ?? 0) > 1 && !bad.has(m.dir)) bad.set(m.dir, m);
+  if (named || bad.size === 0 || all.every((a) => a.mains.every((m) => bad.has(m.dir))))
+    return { analyses, warnings: [] };
+  const kept: AnalysesByArch = {};
+  for (const [arch, a] of Object.entries(analyses) as [keyof AnalysesByArch, Analysis][]) {
+    kept[arch] = { ...a, mains: a.mains.filter((m) => !bad.has(m.dir)) };
+  }
+  const warnings = [...bad.values()].map((main) =>
+    warningLine(
+      `${main.dir} declares func main in ${main.mainFuncs!.length} files; left out of the plan`,
+      mainFuncFiles(main),
+      "move each of these files (with what it alone uses) into its own directory",
+    ),
+  );
+  return { analyses: kept, warnings };
 }
