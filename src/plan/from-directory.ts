@@ -3,7 +3,7 @@ import type { Analysis } from "../analyze/types.js";
 import { type AnalysesByArch, createPlan } from "./create.js";
 import type { Plan } from "./schema.js";
 import { GOARCH_OF, type PlanSettings } from "./settings.js";
-import { leaveOutSeveralMains } from "./standalone.js";
+import { leaveOutRefusedMains } from "./standalone.js";
 
 /**
  * Analyzes `dir` for every GOARCH the settings ask for and builds the plan. Returns the primary analysis too,
@@ -20,7 +20,7 @@ export async function planDirectory(
   for (const arch of [...arches].sort()) {
     analysed[arch] = await analyze(dir, { arch, tags: settings.tags, ...options });
   }
-  const { analyses, warnings: leftOut } = leaveOutSeveralMains(analysed, settings.targets !== undefined);
+  const { analyses, warnings: leftOut } = leaveOutRefusedMains(analysed, settings);
   const analysis = analyses[GOARCH_OF[settings.arch]]!;
   // Each GOARCH's analysis reports the same tree: one copy of each warning.
   const warnings = [...new Set([...Object.values(analyses).flatMap((a) => a.warnings), ...leftOut])].sort();

@@ -4,8 +4,11 @@
  */
 import { warningLine } from "../analyze/findings.js";
 import type { Analysis, MainPackage } from "../analyze/types.js";
-import { UserError } from "../errors.js";
+import { isUserError, UserError } from "../errors.js";
 import type { AnalysesByArch } from "./create.js";
+import { checkLambdaGo } from "./detection.js";
+import type { LambdaRuntimeName } from "./schema.js";
+import type { PlanSettings } from "./settings.js";
 
 /**
  * A standalone module compiles in its own directory as its own main module: GOWORK=off keeps a go.work at the
@@ -43,31 +46,46 @@ function mainFuncFiles(main: MainPackage): string {
   return (main.mainFuncs ?? []).map((pos) => `${pos.file}:${pos.line}`).join(", ");
 }
 
+/** Why createPlan would refuse this main on its own (checkOneMain, checkLambdaGo), if it would. */
+function refusal(main: MainPackage, runtime: LambdaRuntimeName): UserError | undefined {
+  try {
+    checkOneMain(main);
+    checkLambdaGo(main, runtime);
+    return undefined;
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw error;
+  }
+}
+
 /**
- * Without named targets, a directory checkOneMain would refuse is left out of the plan with a warning, so
- * one such directory does not stop a collection of good Lambdas. Named with --target (or `targets`), it
- * stays in and fails; when every main is such a directory, they stay in too (the plan would be empty).
+ * Without named targets, a main package that createPlan would refuse on its own (func main in several files,
+ * an aws-lambda-go too old for the Runtime API) is left out of the plan with a warning, so one such directory
+ * does not stop a collection of good Lambdas. Named with --target (or `targets`), it stays in and fails; when
+ * every main would be refused, they stay in too (an empty plan helps nobody).
  */
-export function leaveOutSeveralMains(
+export function leaveOutRefusedMains(
   analyses: AnalysesByArch,
-  named: boolean,
+  settings: Pick<PlanSettings, "targets" | "runtime">,
 ): { analyses: AnalysesByArch; warnings: string[] } {
   const all = Object.values(analyses);
-  const bad = new Map<string, MainPackage>();
-  for (const a of all)
-    for (const m of a.mains) if ((m.mainFuncs?.length ?? 0) > 1 && !bad.has(m.dir)) bad.set(m.dir, m);
-  if (named || bad.size === 0 || all.every((a) => a.mains.every((m) => bad.has(m.dir))))
+  const refused = new Map<string, string>();
+  for (const main of all.flatMap((a) => a.mains)) {
+    const error = refused.has(main.dir) ? undefined : refusal(main, settings.runtime);
+    if (!error) continue;
+    const what = error.hint ? error.headline.slice(0, -` — ${error.hint}`.length) : error.headline;
+    refused.set(
+      main.dir,
+      warningLine(`${what}; left out of the plan`, main.dir, error.hint ?? "fix it or name it with --target"),
+    );
+  }
+  const named = settings.targets !== undefined;
+  if (named || refused.size === 0 || all.every((a) => a.mains.every((m) => refused.has(m.dir)))) {
     return { analyses, warnings: [] };
+  }
   const kept: AnalysesByArch = {};
   for (const [arch, a] of Object.entries(analyses) as [keyof AnalysesByArch, Analysis][]) {
-    kept[arch] = { ...a, mains: a.mains.filter((m) => !bad.has(m.dir)) };
+    kept[arch] = { ...a, mains: a.mains.filter((m) => !refused.has(m.dir)) };
   }
-  const warnings = [...bad.values()].map((main) =>
-    warningLine(
-      `${main.dir} declares func main in ${main.mainFuncs!.length} files; left out of the plan`,
-      mainFuncFiles(main),
-      "move each of these files (with what it alone uses) into its own directory",
-    ),
-  );
-  return { analyses: kept, warnings };
+  return { analyses: kept, warnings: [...refused.values()] };
 }

@@ -77,7 +77,14 @@ describe("dependencies of standalone modules (collection root)", () => {
       ["b", "command", true, { kind: "modcache", cgo: "modcache" }],
       ["d", "lambda", false, { kind: "vendor", cgo: "vendor" }],
     ]);
-    const error = await planDirectory(root, DEFAULT_SETTINGS, { modCache }).catch((e: unknown) => e);
+    // Not named, the module with the old aws-lambda-go is left out with a warning; named, it is refused.
+    const all = await planDirectory(root, DEFAULT_SETTINGS, { modCache });
+    expect(all.plan.targets.map((t) => t.name)).toEqual(["a", "b", "d"]);
+    expect(all.warnings).toEqual([
+      "svc-c/go.mod:5: aws-lambda-go v1.9.0 only speaks the retired go1.x RPC protocol; a bootstrap built with it never answers on provided.al2023; left out of the plan (./svc-c): upgrade to v1.18.0 or later (go get github.com/aws/aws-lambda-go@latest)",
+    ]);
+    const named = { ...DEFAULT_SETTINGS, targets: ["svc-a", "svc-c"] };
+    const error = await planDirectory(root, named, { modCache }).catch((e: unknown) => e);
     expect(isUserError(error)).toBe(true);
     expect((error as Error).message).toMatch(
       /^svc-c\/go\.mod:5: aws-lambda-go v1\.9\.0 only speaks the retired go1\.x/,

@@ -122,7 +122,7 @@ describe("analyze: func main declared in several files (NEW-C)", () => {
     expect(plan.targets.map((t) => [t.package, t.arch])).toEqual([["./ok", "arm64"]]);
     expect(analysis.mains.map((m) => m.dir)).toEqual(["./ok"]);
     expect(warnings).toEqual([
-      "./fns declares func main in 2 files; left out of the plan (fns/create.go:7, fns/delete.go:8): move each of these files (with what it alone uses) into its own directory",
+      "./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan (./fns): rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target",
     ]);
     const named = { ...DEFAULT_SETTINGS, targets: ["fns", "ok"], targetsFrom: "rpk.config.json" };
     const error = await planDirectory(dir, named).catch((e: unknown) => e);

@@ -108,7 +108,7 @@ describe("other layouts", () => {
     mkdirSync(join(dir, "ok"));
     writeFileSync(join(dir, "ok", "main.go"), "package main\n\nfunc main() {}\n");
     const warning =
-      "warning: ./fns declares func main in 2 files; left out of the plan (fns/create.go:7, fns/delete.go:8): move each of these files (with what it alone uses) into its own directory\n";
+      "warning: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan (./fns): rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target\n";
     const result = runRpk(["plan", dir]);
     expect([result.code, result.stderr]).toEqual([0, warning]);
     const plan = JSON.parse(result.stdout) as { targets: { package: string }[] };
@@ -123,7 +123,9 @@ describe("other layouts", () => {
     const strict = runRpk(["plan", dir, "--strict"]);
     expect(strict.code).not.toBe(0);
     expect(strict.stdout).toBe("");
-    expect(strict.stderr).toContain("rpk: --strict: ./fns declares func main in 2 files; left out of the plan");
+    expect(strict.stderr).toContain(
+      "rpk: --strict: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan",
+    );
   });
 
   it("NEW-D: .go files and no go.mod anywhere: one line saying to run go mod init there", () => {
