@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../errors.js";
 import { buildTagSet } from "./constraint.js";
-import { classifyThroughDependencies } from "./deps.js";
+import { classifyThroughDependencies, type DependencyOptions } from "./deps.js";
 import { type GoVersionSources, resolveGoVersion, type TextFile } from "./go-version.js";
 import { parseGoVersion } from "./gover.js";
 import { checkTextFileSize } from "./limits.js";
@@ -42,6 +42,46 @@ function classifyBuilds(modules: Analysis["modules"], packages: PackageInfo[]): 
     mains.push(...own);
   }
   return mains.sort((a, b) => compareStrings(a.dir, b.dir));
+}
+
+interface DependencyPass {
+  root: string;
+  build: ReturnType<typeof findBuildModules>;
+  packages: PackageInfo[];
+  mains: Analysis["mains"];
+  tags: DependencyOptions["tags"];
+  options: AnalyzeOptions;
+}
+
+/**
+ * Third-party imports can make a main a Lambda (an adapter starts the runtime) or cgo (a binding). Each
+ * build resolves them against its own main modules: the root's build against go.mod/go.work at the root,
+ * each standalone module against its own go.mod and vendor/, exactly as `go build` in its directory would.
+ */
+function classifyDependencies({ root, build, packages, mains, tags, options }: DependencyPass): void {
+  const standalone = build.modules.filter((m) => m.origin === "standalone");
+  const builds: { standaloneDir?: string; sees: Set<string> }[] = standalone.map((m) => ({
+    standaloneDir: m.dir,
+    sees: new Set(m.sees ?? [m.dir]),
+  }));
+  const rootDirs = build.modules.filter((m) => m.origin !== "standalone").map((m) => m.dir);
+  if (rootDirs.length > 0) builds.unshift({ sees: new Set(rootDirs) });
+  for (const { standaloneDir, sees } of builds) {
+    const sources = new ModuleSources({
+      root,
+      modules: build.modules,
+      ...(build.workspace ? { workspace: build.workspace } : {}),
+      ...(options.modCache ? { modCache: options.modCache } : {}),
+      ...(options.modCacheIsProbe ? { modCacheIsProbe: true } : {}),
+      ...(standaloneDir !== undefined ? { standaloneDir } : {}),
+    });
+    const own = standaloneDir !== undefined ? (dir: string) => dir === standaloneDir : (dir: string) => sees.has(dir);
+    classifyThroughDependencies(
+      mains.filter((m) => own(m.module)),
+      packages.filter((p) => sees.has(p.module)),
+      { root, sources, tags, localModules: build.modules.filter((m) => sees.has(m.dir)).map((m) => m.path) },
+    );
+  }
 }
 
 /**
@@ -82,16 +122,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
   };
   const { packages, warnings } = walkPackages({ root: absRoot, modules: build.modules, tags });
   const mains = classifyBuilds(build.modules, packages);
-  // Third-party imports can make a main a Lambda (an adapter starts the runtime) or cgo (a binding).
-  const moduleSources = new ModuleSources({
-    root: absRoot,
-    modules: build.modules,
-    ...(build.workspace ? { workspace: build.workspace } : {}),
-    ...(options.modCache ? { modCache: options.modCache } : {}),
-    ...(options.modCacheIsProbe ? { modCacheIsProbe: true } : {}),
-  });
-  const localModules = build.modules.map((m) => m.path);
-  classifyThroughDependencies(mains, packages, { root: absRoot, sources: moduleSources, tags, localModules });
+  classifyDependencies({ root: absRoot, build, packages, mains, tags, options });
 
   const analysis: Analysis = {
     root: absRoot,

@@ -78,6 +78,11 @@ export interface ModuleSourceOptions {
   modCache?: string;
   /** The cache holds what the build's probe read: answers from it are labelled "probe". */
   modCacheIsProbe?: boolean;
+  /**
+   * Dir of a standalone module whose build is asked about: it is the only main module (its go.mod's
+   * requires and replaces, its vendor/), as when the go command runs in its directory with GOWORK=off.
+   */
+  standaloneDir?: string;
 }
 
 interface Replacement {
@@ -100,14 +105,14 @@ function mainRequirements(mains: ModuleInfo[]): Map<string, RequiredModule> {
   return out;
 }
 
-function replacements(o: ModuleSourceOptions, mains: ModuleInfo[]): Map<string, Replacement> {
+function replacements(workspace: ModuleSourceOptions["workspace"], mains: ModuleInfo[]): Map<string, Replacement> {
   const out = new Map<string, Replacement>();
   const add = (r: ModuleReplace) => {
     const key = r.oldVersion ? `${r.oldPath}@${r.oldVersion}` : r.oldPath;
     out.set(key, r.newVersion ? { newPath: r.newPath, newVersion: r.newVersion } : { newPath: r.newPath });
   };
   for (const m of mains) m.goMod.replace.forEach(add);
-  o.workspace?.work.replace.forEach(add); // go.work wins
+  workspace?.work.replace.forEach(add); // go.work wins
   return out;
 }
 
@@ -137,18 +142,25 @@ export class ModuleSources {
   /** Set when the build uses vendor/ (a single main module with vendor/modules.txt). */
   private readonly vendorDir?: string;
   private readonly vendored = new Map<string, string>();
+  /** vendor/modules.txt relative to the analysed root, for messages. */
+  private vendorList = "vendor/modules.txt";
   private readonly depRequires = new Map<string, Map<string, RequiredModule>>();
 
   constructor(private readonly o: ModuleSourceOptions) {
-    const mains = o.workspace
-      ? o.modules.filter((m) => m.origin === "workspace")
-      : o.modules.filter((m) => m.origin === "root");
+    const mains =
+      o.standaloneDir !== undefined
+        ? o.modules.filter((m) => m.dir === o.standaloneDir)
+        : o.workspace
+          ? o.modules.filter((m) => m.origin === "workspace")
+          : o.modules.filter((m) => m.origin === "root");
+    const workspace = o.standaloneDir === undefined ? o.workspace : undefined;
     this.required = mainRequirements(mains);
-    this.replaced = replacements(o, mains);
-    const root = mains.length === 1 && !o.workspace ? mains[0]! : undefined;
+    this.replaced = replacements(workspace, mains);
+    const root = mains.length === 1 && !workspace ? mains[0]! : undefined;
     if (root?.hasVendor) {
       this.vendorDir = path.join(o.root, plainDir(root.dir), "vendor");
       this.vendored = vendoredModules(this.vendorDir);
+      if (plainDir(root.dir) !== "") this.vendorList = `${plainDir(root.dir)}/vendor/modules.txt`;
     }
   }
 
@@ -196,8 +208,8 @@ export class ModuleSources {
     }
     const vendorDir = this.vendorDir!;
     const module: RequiredModule = best
-      ? { path: best, version: this.vendored.get(best)!, file: "vendor/modules.txt" }
-      : { path: importPath, version: "", file: "vendor/modules.txt" };
+      ? { path: best, version: this.vendored.get(best)!, file: this.vendorList }
+      : { path: importPath, version: "", file: this.vendorList };
     const dir = path.join(vendorDir, ...importPath.split("/"));
     const location: PackageLocation = { importPath, module, source: "vendor" };
     if (existsSync(dir)) location.dir = dir;

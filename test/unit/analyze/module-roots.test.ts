@@ -1,6 +1,11 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../src/analyze/index.js";
 import { scanGoFile } from "../../../src/analyze/scan-go-file.js";
+import { isUserError } from "../../../src/errors.js";
+import { planDirectory } from "../../../src/plan/from-directory.js";
+import { DEFAULT_SETTINGS } from "../../../src/plan/settings.js";
 import { writeMainPerFile, writeModuleCollection, writeNestedModule } from "../../helpers/layouts.js";
 import { tempDir } from "../support/temp-dir.js";
 import { goMod, makeTree } from "./tree.js";
@@ -106,6 +111,22 @@ describe("analyze: func main declared in several files (NEW-C)", () => {
         ],
       ],
     ]);
+  });
+
+  it("plans the other mains without that directory, with a warning, unless targets name it", async () => {
+    const dir = writeMainPerFile(tempDir("rpk-layout-"));
+    mkdirSync(path.join(dir, "ok"));
+    writeFileSync(path.join(dir, "ok", "main.go"), "package main\n\nfunc main() {}\n");
+    const arm = { ...DEFAULT_SETTINGS, overrides: { ok: { arch: "arm64" as const } } };
+    const { plan, analysis, warnings } = await planDirectory(dir, arm);
+    expect(plan.targets.map((t) => [t.package, t.arch])).toEqual([["./ok", "arm64"]]);
+    expect(analysis.mains.map((m) => m.dir)).toEqual(["./ok"]);
+    expect(warnings).toEqual([
+      "./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan (./fns): rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target",
+    ]);
+    const named = { ...DEFAULT_SETTINGS, targets: ["fns", "ok"], targetsFrom: "rpk.config.json" };
+    const error = await planDirectory(dir, named).catch((e: unknown) => e);
+    expect(isUserError(error) && error.message).toMatch(/^\.\/fns declares func main in 2 files \(/);
   });
 
   it("finds only column-0 `func main(`: not methods, not other functions", () => {

@@ -93,13 +93,38 @@ describe("other layouts", () => {
     expect(downloads.map((s) => s.cwd).sort()).toEqual(["/src", "/src/lambda"]);
   });
 
-  it("NEW-C: several files declaring func main in one directory fail at plan time, naming them", () => {
+  it("NEW-C: several files declaring func main in one directory fail at plan time when no other main is left", () => {
     const dir = writeMainPerFile(tempDir("rpk-layout-cli-"));
     const result = runRpk(["plan", dir]);
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
       "rpk: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8) — rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target\n",
+    );
+  });
+
+  it("NEW-C: without --target such a directory is left out with a warning; named, it fails; --strict fails", () => {
+    const dir = writeMainPerFile(tempDir("rpk-layout-cli-"));
+    mkdirSync(join(dir, "ok"));
+    writeFileSync(join(dir, "ok", "main.go"), "package main\n\nfunc main() {}\n");
+    const warning =
+      "warning: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan (./fns): rpk builds one main package per directory: move each of these files (with what it alone uses) into its own directory, or name other targets with --target\n";
+    const result = runRpk(["plan", dir]);
+    expect([result.code, result.stderr]).toEqual([0, warning]);
+    const plan = JSON.parse(result.stdout) as { targets: { package: string }[] };
+    expect(plan.targets.map((t) => t.package)).toEqual(["./ok"]);
+
+    const named = runRpk(["plan", dir, "--target", "fns"]);
+    expect(named.code).not.toBe(0);
+    expect(named.stderr).toMatch(
+      /^rpk: \.\/fns declares func main in 2 files \(fns\/create\.go:7, fns\/delete\.go:8\) — /,
+    );
+
+    const strict = runRpk(["plan", dir, "--strict"]);
+    expect(strict.code).not.toBe(0);
+    expect(strict.stdout).toBe("");
+    expect(strict.stderr).toContain(
+      "rpk: --strict: ./fns declares func main in 2 files (fns/create.go:7, fns/delete.go:8); left out of the plan",
     );
   });
 
