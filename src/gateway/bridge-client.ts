@@ -3,7 +3,7 @@
  * transport it is given (grpc-js on the daemon socket, or HTTP/2 on stdio inside a frontend).
  */
 import type { Platform } from "../llb/index.js";
-import { codec, withRawField, withRawMapField } from "./proto.js";
+import { codec, withRawField, withRawMapField } from "../proto/codec.js";
 import type { BridgeTransport } from "./transport.js";
 import type {
   BridgeSolveRequest,
