@@ -10,7 +10,7 @@ import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from ".
 import { UserError } from "../src/errors.js";
 import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "../src/plan/schema.js";
 import { GOARCH_OF } from "../src/plan/settings.js";
-import type { TypedAttrs } from "../src/proto/entries.js";
+import type { TypedAttrs } from "../src/proto/shapes.js";
 
 const LAMBDA_ARCHS: readonly LambdaArchName[] = ["x86_64", "arm64"];
 const LAMBDA_RUNTIMES: readonly LambdaRuntimeName[] = ["provided.al2", "provided.al2023"];

@@ -4,7 +4,7 @@ import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
-import type { TypedAttrs } from "../proto/entries.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
 import { buildZipOutput } from "./zip-output.js";
 

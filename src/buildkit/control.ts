@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Platform } from "../llb/index.js";
 import { codec, decodeBytesMessage, encodeBytesMessage, withRawField, withRawMapField } from "../proto/codec.js";
-import type { TypedAttrs } from "../proto/entries.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import type { BuildkitConnection } from "./connection.js";
 import { describeCallError } from "./errors.js";
 import type { SolveStatus } from "./progress/types.js";

@@ -7,7 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
 import { definitionBytes, GatewayClient } from "../gateway/bridge-client.js";
 import type { BuildResult, DefinitionInput, LLBBridge } from "../gateway/types.js";
-import type { TypedAttrs } from "../proto/entries.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import { grpcBridgeTransport } from "./bridge-transport.js";
 import type { BuildkitConnection } from "./connection.js";
 import { ControlClient } from "./control.js";

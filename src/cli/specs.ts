@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import type { TypedAttrs } from "../proto/entries.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 
 /** buildctl-style `key=value,key=value` (values may be quoted to hold commas). */
 export function parseKeyValues(spec: string, flag: string): Record<string, string> {

@@ -4,7 +4,7 @@
  * container). The build function is written once against this interface.
  */
 import type { MarshaledDefinition, Platform } from "../llb/index.js";
-import type { TypedAttrs } from "../proto/entries.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 
 /** A Definition as produced by src/llb's `marshal`, or its encoded bytes. */
 export type DefinitionInput = MarshaledDefinition | Uint8Array;

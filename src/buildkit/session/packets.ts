@@ -3,6 +3,7 @@
  */
 import type { Writable } from "node:stream";
 import { codec } from "../../proto/codec.js";
+import type { DecodedStat } from "../../proto/shapes.js";
 import { varint32Size, writeVarint32 } from "../../proto/varint.js";
 import type { WireStat } from "./walk.js";
 
@@ -20,19 +21,6 @@ export interface Packet {
   stat: DecodedStat | null;
   ID: number;
   data: Buffer;
-}
-
-export interface DecodedStat {
-  path: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: string;
-  modTime: string;
-  linkname: string;
-  devmajor: string;
-  devminor: string;
-  xattrs: Record<string, Buffer>;
 }
 
 const packetCodec = () => codec<Packet>("fsutil.types.Packet");
