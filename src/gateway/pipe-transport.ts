@@ -166,7 +166,7 @@ export function frame(message: Uint8Array): Buffer {
 }
 
 /** The single message of a unary answer. */
-export function unframe(method: string, body: Buffer): Buffer {
+function unframe(method: string, body: Buffer): Buffer {
   if (body.length === 0) return Buffer.alloc(0);
   if (body.length < 5) throw new GatewayCallError(method, INTERNAL, `${method}: truncated gRPC frame`);
   if (body[0] !== 0) throw new GatewayCallError(method, INTERNAL, `${method}: compressed answer (none was offered)`);

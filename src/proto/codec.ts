@@ -149,15 +149,6 @@ function normalizeForEncode(value: unknown): unknown {
   return out;
 }
 
-/** Raw (de)serializers for grpc-js: the codec's bytes as a Buffer, decoded lazily by the caller. */
-export function serializerFor<T>(c: MessageCodec<T>): (value: Partial<T> | Record<string, unknown>) => Buffer {
-  return (value) => c.encode(value);
-}
-
-export function deserializerFor<T>(c: MessageCodec<T>): (bytes: Buffer) => T {
-  return (bytes) => c.decode(bytes);
-}
-
 /**
  * Appends a length-delimited field holding already-encoded bytes (e.g. a marshaled `pb.Definition` from
  * src/llb) to an encoded message. Protobuf parsers accept fields in any order, so this keeps the caller's
