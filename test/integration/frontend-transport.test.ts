@@ -48,7 +48,7 @@ let server: grpc.Server;
 let listener: NetServer;
 let socket: Socket;
 let transport: PipeBridgeTransport;
-const socketPath = join(tmpdir(), `rpk-stdio-transport-${process.pid}.sock`);
+const socketPath = join(tmpdir(), `rpk-pipe-transport-${process.pid}.sock`);
 
 beforeAll(async () => {
   server = new grpc.Server();
