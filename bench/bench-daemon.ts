@@ -4,42 +4,17 @@
  * `buildctl prune --all` before each cold run wipes only the bench's cache, never the shared daemon other
  * people's tests use. With BENCH_BUILDKIT_HOST set, that daemon is used as is (and pruned!).
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-
-export interface TestEnv {
-  buildctl: string;
-  buildkitd: string;
-  buildkitVersion: string;
-  registry: string;
-  runc: string;
-  goImageRef: string;
-}
+import { startBuildkitd } from "../test/helpers/buildkitd.js";
+import type { TestEnv } from "../test/helpers/env-file.js";
 
 export interface BenchDaemon {
   address: string;
   /** Set when the bench started this daemon itself. */
   pid?: number;
   stop(): Promise<void>;
-}
-
-/** Reads the test environment description written by test/env/up.sh. */
-export function readTestEnv(file: string): TestEnv {
-  const env = JSON.parse(readFileSync(file, "utf8")) as {
-    buildkit: { buildctl: string; buildkitd: string; version: string };
-    registry: { address: string };
-    runc: { path: string };
-    images: { golang: { ref: string } };
-  };
-  return {
-    buildctl: env.buildkit.buildctl,
-    buildkitd: env.buildkit.buildkitd,
-    buildkitVersion: env.buildkit.version,
-    registry: env.registry.address,
-    runc: env.runc.path,
-    goImageRef: env.images.golang.ref,
-  };
 }
 
 /** Same worker as the test environment's buildkitd.toml: OCI + runc + overlayfs, host network, 4 parallel steps. */
@@ -53,7 +28,7 @@ insecure-entitlements = ["network.host"]
 [worker.oci]
   enabled = true
   snapshotter = "overlayfs"
-  binary = ${JSON.stringify(env.runc)}
+  binary = ${JSON.stringify(env.runc.path)}
   networkMode = "host"
   gc = false
   max-parallelism = 4
@@ -62,19 +37,19 @@ insecure-entitlements = ["network.host"]
   enabled = false
 
 [registry."docker.io"]
-  mirrors = [${JSON.stringify(env.registry)}]
+  mirrors = [${JSON.stringify(env.registry.address)}]
 
 [registry."public.ecr.aws"]
-  mirrors = [${JSON.stringify(env.registry)}]
+  mirrors = [${JSON.stringify(env.registry.address)}]
 
-[registry.${JSON.stringify(env.registry)}]
+[registry.${JSON.stringify(env.registry.address)}]
   http = true
 `;
 }
 
 function ready(env: TestEnv, address: string): boolean {
   try {
-    execFileSync(env.buildctl, ["--addr", address, "debug", "workers"], { stdio: "ignore", timeout: 5000 });
+    execFileSync(env.buildkit.buildctl, ["--addr", address, "debug", "workers"], { stdio: "ignore", timeout: 5000 });
     return true;
   } catch {
     return false;
@@ -91,31 +66,16 @@ export async function startBenchDaemon(options: {
     if (!ready(env, options.existing)) throw new Error(`no BuildKit daemon answers at ${options.existing}`);
     return { address: options.existing, stop: async () => undefined };
   }
-  mkdirSync(options.dir, { recursive: true });
   const socket = path.join(options.dir, "buildkitd.sock");
   const configFile = path.join(options.dir, "buildkitd.toml");
+  mkdirSync(options.dir, { recursive: true });
   writeFileSync(configFile, daemonConfig(path.join(options.dir, "state"), socket, env));
-  const log = openSync(path.join(options.dir, "buildkitd.log"), "a");
-  const child = spawn(env.buildkitd, ["--config", configFile], { stdio: ["ignore", log, log], detached: false });
-  const address = `unix://${socket}`;
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  for (let i = 0; i < 120 && !ready(env, address); i++) {
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  if (!ready(env, address)) {
-    child.kill("SIGTERM");
-    throw new Error(`bench buildkitd did not come up; see ${path.join(options.dir, "buildkitd.log")}`);
-  }
-  return {
-    address,
-    pid: child.pid,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const daemon = await startBuildkitd({
+    buildkitd: env.buildkit.buildkitd,
+    buildctl: env.buildkit.buildctl,
+    dir: options.dir,
+    args: ["--config", configFile],
+    address: `unix://${socket}`,
+  });
+  return { address: daemon.address, pid: daemon.pid, stop: () => daemon.stop() };
 }

@@ -18,10 +18,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, homedir, loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readTestEnv, startBenchDaemon } from "./bench-daemon.js";
+import { readEnvFile } from "../test/helpers/env-file.js";
+import { startBenchDaemon } from "./bench-daemon.js";
 import {
   type BuildTool,
   CONTROL_TOOL,
@@ -82,7 +83,7 @@ const cell = (text: string) => text.replaceAll("|", "\\|");
 async function main(): Promise<void> {
   const cli = path.join(repoRoot, "dist", "src", "cli", "main.js");
   if (!existsSync(cli)) throw new Error(`${cli} not found: run npm run build first`);
-  const env = readTestEnv(process.env.RPK_TEST_ENV_JSON ?? path.join(homedir(), ".cache/rpk-test-env/env.json"));
+  const env = readEnvFile();
   const goproxy = execFileSync("go", ["env", "GOPROXY"], { encoding: "utf8" }).trim();
   mkdirSync(runsDir, { recursive: true });
 
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     ...(process.env.BENCH_BUILDKIT_HOST ? { existing: process.env.BENCH_BUILDKIT_HOST } : {}),
   });
   log(
-    `daemon: buildkitd ${env.buildkitVersion} at ${daemon.address}${daemon.pid ? ` (pid ${daemon.pid}, started by the bench)` : ""}`,
+    `daemon: buildkitd ${env.buildkit.version} at ${daemon.address}${daemon.pid ? ` (pid ${daemon.pid}, started by the bench)` : ""}`,
   );
   // Only GOPROXY reaches the builds (rpk reads it from its environment; the Dockerfile gets a build-arg).
   const childEnv: NodeJS.ProcessEnv = {
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   };
   const ctx: ToolContext = {
     address: daemon.address,
-    buildctl: env.buildctl,
+    buildctl: env.buildkit.buildctl,
     cli,
     repo,
     dockerfileDir: path.join(repoRoot, "bench", "dockerfiles"),
@@ -152,7 +153,8 @@ async function main(): Promise<void> {
   };
   /** Tools in a different order each round, so no tool always runs right after another one. */
   const rotated = (round: number) => tools.map((_, i) => tools[(i + round) % tools.length]!);
-  const prune = () => execFileSync(env.buildctl, ["--addr", daemon.address, "prune", "--all"], { stdio: "ignore" });
+  const prune = () =>
+    execFileSync(env.buildkit.buildctl, ["--addr", daemon.address, "prune", "--all"], { stdio: "ignore" });
 
   let upload: UploadResults | undefined;
   try {
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
       upload = await runUploadPhase(
         {
           address: daemon.address,
-          buildctl: env.buildctl,
+          buildctl: env.buildkit.buildctl,
           tree,
           workDir: runsDir,
           env: childEnv,

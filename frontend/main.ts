@@ -9,9 +9,7 @@
 import { performance } from "node:perf_hooks";
 // Only what the first Solve needs is imported up front (no zod, no grpc-js, no converter): start-up time is
 // time every build waits.
-import { GatewayClient } from "../src/gateway/bridge-client.js";
-import { stdioBridgeTransport } from "../src/gateway/stdio-transport.js";
-import type { BuildResult, LLBBridge } from "../src/gateway/types.js";
+import { type BuildResult, GatewayClient, type LLBBridge, pipeBridgeTransport } from "../src/gateway/index.js";
 import { type FrontendRequest, frontendOptsFromEnv, parseFrontendOpts } from "./options.js";
 import { fetchPlanText } from "./plan-source.js";
 
@@ -56,7 +54,7 @@ async function runFrontend(bridge: LLBBridge, request: FrontendRequest): Promise
 
 async function main(): Promise<number> {
   keepStdoutForHttp2();
-  const transport = stdioBridgeTransport({ input: process.stdin, output: process.stdout });
+  const transport = pipeBridgeTransport({ input: process.stdin, output: process.stdout });
   const bridge = timingFirstSolve(new GatewayClient(transport));
   let outcome: BuildResult | Error;
   try {

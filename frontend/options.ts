@@ -8,9 +8,9 @@
 // (the plan schema and the converter load while the daemon serves that Solve).
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../src/convert/options.js";
 import { UserError } from "../src/errors.js";
-import type { CacheImport } from "../src/gateway/types.js";
 import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "../src/plan/schema.js";
 import { GOARCH_OF } from "../src/plan/settings.js";
+import type { TypedAttrs } from "../src/proto/shapes.js";
 
 const LAMBDA_ARCHS: readonly LambdaArchName[] = ["x86_64", "arm64"];
 const LAMBDA_RUNTIMES: readonly LambdaRuntimeName[] = ["provided.al2", "provided.al2023"];
@@ -44,7 +44,7 @@ export interface FrontendRequest {
   secrets: { id: string; target: string }[];
   /** Forward the client's SSH agent (`buildctl --ssh default`) for git over ssh. */
   ssh: boolean;
-  cacheImports: CacheImport[];
+  cacheImports: TypedAttrs[];
   /** Options that were given but mean nothing to rpk; reported back as build warnings. */
   ignored: string[];
 }
@@ -121,7 +121,7 @@ interface CacheImportJson {
 }
 
 /** `cache-imports` as buildctl and buildx send it: JSON `[{"Type":"registry","Attrs":{"ref":"…"}}]`. */
-export function parseCacheImports(value: string): CacheImport[] {
+export function parseCacheImports(value: string): TypedAttrs[] {
   let raw: unknown;
   try {
     raw = JSON.parse(value);

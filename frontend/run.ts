@@ -5,6 +5,7 @@
  */
 import { type BuildPlanOptions, buildPlan, compileFailureLines, type PlanBuildResult } from "../src/build/index.js";
 import type { BuildResult, LLBBridge } from "../src/gateway/index.js";
+import type { Platform } from "../src/llb/index.js";
 import { GOARCH_OF, type LambdaArchName, parsePlan } from "../src/plan/index.js";
 import { retargetPlan } from "../src/plan/retarget.js";
 import { type FrontendRequest, platformIdOf } from "./options.js";
@@ -76,7 +77,7 @@ async function buildPerPlatform(
 ): Promise<BuildResult> {
   const refs: Record<string, string> = {};
   const metadata: Record<string, Uint8Array | string> = {};
-  const platforms: { ID: string; Platform: { architecture: string; os: string } }[] = [];
+  const platforms: { ID: string; Platform: Platform }[] = [];
   for (const arch of archs) {
     const id = platformIdOf(arch);
     const built = await buildPlan(bridge, retargetPlan(basePlan, { ...settings, arch }), buildOptions);

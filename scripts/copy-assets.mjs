@@ -1,5 +1,5 @@
 // Copies non-TypeScript files that the code reads at run time (the rpk-zip Go source) next to the compiled JS,
-// and writes the BuildKit protobuf descriptor that dist/src/gateway/proto.js loads instead of parsing proto/.
+// and writes the BuildKit protobuf descriptor that dist/src/proto/codec.js loads instead of parsing proto/.
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 
 const assets = [
@@ -12,5 +12,5 @@ for (const [from, to] of assets) {
 }
 
 // Runs after tsc, so the compiled loader makes the descriptor: the .proto files it covers are listed in one place.
-const { protoDescriptor } = await import("../dist/src/gateway/proto.js");
-writeFileSync("dist/src/gateway/buildkit-proto.json", JSON.stringify(protoDescriptor()));
+const { protoDescriptor } = await import("../dist/src/proto/codec.js");
+writeFileSync("dist/src/proto/buildkit-proto.json", JSON.stringify(protoDescriptor()));

@@ -1,9 +1,10 @@
 import { type ConvertOptions, convertPlan, type GoPassthroughEnv } from "../convert/index.js";
 import { UserError } from "../errors.js";
-import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
+import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
 import { buildZipOutput } from "./zip-output.js";
 
@@ -22,7 +23,7 @@ export interface BuildPlanOptions {
   network?: ConvertOptions["network"];
   secrets?: ConvertOptions["secrets"];
   ssh?: boolean;
-  cacheImports?: CacheImport[];
+  cacheImports?: TypedAttrs[];
   /** Ignore BuildKit's cache for every step (frontend opt `no-cache`, `rpk build --no-cache`). */
   noCache?: boolean;
   /** Called with progress-worthy notes (e.g. resolved base images); optional. */

@@ -7,15 +7,16 @@
  * is returned, and its export fails with the daemon's own error, naming the step, as it always did.
  */
 import { type ZipParts, zipOutput } from "../convert/index.js";
-import type { CacheImport, LLBBridge } from "../gateway/index.js";
+import type { LLBBridge } from "../gateway/index.js";
 import { type MarshalOptions, marshal, type Platform } from "../llb/index.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import type { PlanBuildResult } from "./build-plan.js";
 import { compileFailuresError, findCompileFailures, isCancellation } from "./compile-failures.js";
 
 export interface ZipBuildOptions {
   marshalOptions: MarshalOptions;
   buildPlatform: Platform;
-  cacheImports?: CacheImport[];
+  cacheImports?: TypedAttrs[];
   keepGoing?: boolean;
 }
 

@@ -6,7 +6,7 @@
 import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
-import { type StdioBridge, startStdioBridge } from "./stdio-bridge.js";
+import { type CommandSocket, startCommandSocket } from "./command-socket.js";
 import { probeTls } from "./tls-probe.js";
 
 /** Go clients and the daemon use 16 MiB; grpc-js would otherwise refuse messages above 4 MiB. */
@@ -62,7 +62,7 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 /** Connects and waits until the daemon is reachable, or throws a one-line UserError. */
 export async function connect(options: ConnectOptions): Promise<BuildkitConnection> {
   const { address } = options;
-  let bridge: StdioBridge | undefined;
+  let bridge: CommandSocket | undefined;
   let target: string;
   let credentials = grpc.credentials.createInsecure();
   const channelOptions: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
@@ -88,7 +88,7 @@ export async function connect(options: ConnectOptions): Promise<BuildkitConnecti
       const name = address.slice("docker-container://".length).replace(/\/+$/, "");
       if (!name) throw new UserError(`invalid BuildKit address ${address}: missing container name`);
       const argv = options.stdioCommand?.(name) ?? ["docker", "exec", "-i", name, "buildctl", "dial-stdio"];
-      bridge = await startStdioBridge(argv);
+      bridge = await startCommandSocket(argv);
       target = `unix://${bridge.socketPath}`;
       // The socket path is private; make the :authority a stable, readable value.
       channelOptions["grpc.default_authority"] = "localhost";

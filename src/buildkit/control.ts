@@ -3,7 +3,9 @@
  * encoded by the shared protobufjs codecs; results come back as plain TS values.
  */
 import * as grpc from "@grpc/grpc-js";
-import { codec, decodeBytesMessage, encodeBytesMessage, withRawField, withRawMapField } from "../gateway/proto.js";
+import type { Platform } from "../llb/index.js";
+import { codec, decodeBytesMessage, encodeBytesMessage, withRawField, withRawMapField } from "../proto/codec.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 import type { BuildkitConnection } from "./connection.js";
 import { describeCallError } from "./errors.js";
 import type { SolveStatus } from "./progress/types.js";
@@ -15,12 +17,6 @@ export interface BuildkitVersion {
   package: string;
   version: string;
   revision: string;
-}
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
 }
 
 export interface WorkerInfo {
@@ -54,16 +50,6 @@ export interface PruneOptions {
   minFreeSpace?: number;
 }
 
-export interface ExporterEntry {
-  type: string;
-  attrs: Record<string, string>;
-}
-
-export interface CacheEntry {
-  type: string;
-  attrs: Record<string, string>;
-}
-
 /** The parts of `Control.SolveRequest` rpk sends. */
 export interface ControlSolveRequest {
   ref: string;
@@ -73,9 +59,9 @@ export interface ControlSolveRequest {
   frontend?: string;
   frontendAttrs?: Record<string, string>;
   frontendInputs?: Record<string, Uint8Array>;
-  exporters?: ExporterEntry[];
-  cacheImports?: CacheEntry[];
-  cacheExports?: CacheEntry[];
+  exporters?: TypedAttrs[];
+  cacheImports?: TypedAttrs[];
+  cacheExports?: TypedAttrs[];
   entitlements?: string[];
   internal?: boolean;
 }
@@ -126,7 +112,7 @@ function toUsageRecord(r: WireUsageRecord): UsageRecord {
   return out;
 }
 
-function mapEntries(entries: CacheEntry[] | undefined) {
+function mapEntries(entries: TypedAttrs[] | undefined) {
   return (entries ?? []).map((e) => ({ Type: e.type, Attrs: e.attrs }));
 }
 

@@ -1,10 +1,10 @@
 /**
  * Turning gRPC failures from buildkitd into one-line errors a user can act on. The typed details (failing
- * vertex, source location) are decoded by src/gateway/status-details.ts.
+ * vertex, source location) are decoded by src/proto/status.ts.
  */
 import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
-import { type DaemonErrorDetails, parseStatusDetails } from "../gateway/status-details.js";
+import { type DaemonErrorDetails, parseStatusDetails } from "../proto/status.js";
 
 export type { DaemonErrorDetails };
 

@@ -11,10 +11,8 @@ export {
 } from "./connection.js";
 export {
   type BuildkitVersion,
-  type CacheEntry,
   ControlClient,
   type ControlSolveRequest,
-  type Platform,
   type PruneOptions,
   type UsageRecord,
   type WorkerInfo,

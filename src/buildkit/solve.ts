@@ -6,10 +6,11 @@
 import * as grpc from "@grpc/grpc-js";
 import { UserError } from "../errors.js";
 import { definitionBytes, GatewayClient } from "../gateway/bridge-client.js";
-import { grpcBridgeTransport } from "../gateway/grpc-transport.js";
 import type { BuildResult, DefinitionInput, LLBBridge } from "../gateway/types.js";
+import type { TypedAttrs } from "../proto/shapes.js";
+import { grpcBridgeTransport } from "./bridge-transport.js";
 import type { BuildkitConnection } from "./connection.js";
-import { type CacheEntry, ControlClient } from "./control.js";
+import { ControlClient } from "./control.js";
 import { BuildError, daemonErrorDetails, describeCallError, isServiceError, transportError } from "./errors.js";
 import { commitOutput, discardOutput, type StagedOutput, stageOutput, writeFailure } from "./outputs.js";
 import type { SolveStatus } from "./progress/types.js";
@@ -35,8 +36,8 @@ export interface SolveOptions {
   frontend?: string;
   frontendAttrs?: Record<string, string>;
   frontendInputs?: Record<string, DefinitionInput>;
-  cacheImports?: CacheEntry[];
-  cacheExports?: CacheEntry[];
+  cacheImports?: TypedAttrs[];
+  cacheExports?: TypedAttrs[];
   entitlements?: string[];
   /** A client-side build function; it must not call `bridge.return` itself (solve does). */
   build?: (bridge: LLBBridge) => Promise<BuildResult>;

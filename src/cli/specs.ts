@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 
 /** buildctl-style `key=value,key=value` (values may be quoted to hold commas). */
 export function parseKeyValues(spec: string, flag: string): Record<string, string> {
@@ -12,9 +13,8 @@ export function parseKeyValues(spec: string, flag: string): Record<string, strin
   return out;
 }
 
-export interface OutputSpec {
+export interface OutputSpec extends TypedAttrs {
   type: "local" | "image" | "oci" | "docker" | "tar" | "registry";
-  attrs: Record<string, string>;
   /** Client-side destination (dir for local, file for oci/docker/tar). */
   dest?: string;
 }
@@ -43,13 +43,8 @@ export function parseOutputSpec(spec: string): OutputSpec {
   }
 }
 
-export interface CacheSpec {
-  type: string;
-  attrs: Record<string, string>;
-}
-
 /** `--cache-from/--cache-to type=registry,ref=REF[,mode=max]`, `type=inline`. */
-export function parseCacheSpec(spec: string, flag: string): CacheSpec {
+export function parseCacheSpec(spec: string, flag: string): TypedAttrs {
   const { type, ...attrs } = parseKeyValues(spec.includes("=") ? spec : `type=registry,ref=${spec}`, flag);
   if (!type) throw new UsageError(`${flag} "${spec}" has no type=`);
   if (!["registry", "inline", "gha", "s3"].includes(type)) {

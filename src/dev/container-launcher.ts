@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
+import type { ContainerClient, ProcessExit } from "../buildkit/container.js";
 import { buildCacheMount } from "../convert/toolchain.js";
-import type { ContainerClient, ProcessExit } from "../gateway/container.js";
 import type { LLBBridge } from "../gateway/types.js";
 import { image, marshal, mkfile, type Platform, type State, scratch } from "../llb/index.js";
 import {

@@ -3,8 +3,9 @@
  * caller can solve LLB and run containers through LLBBridge until it closes the session. No exporter runs;
  * the build returns an empty result when closed.
  */
+
+import { ContainerClient } from "../buildkit/container.js";
 import { type BuildkitConnection, newIdentifier, Session, type SolveStatus, solve } from "../buildkit/index.js";
-import { ContainerClient } from "../gateway/container.js";
 import type { LLBBridge } from "../gateway/types.js";
 
 export interface GatewaySessionOptions {

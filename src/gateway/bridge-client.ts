@@ -3,7 +3,8 @@
  * transport it is given (grpc-js on the daemon socket, or HTTP/2 on stdio inside a frontend).
  */
 import type { Platform } from "../llb/index.js";
-import { codec, withRawField, withRawMapField } from "./proto.js";
+import { codec, withRawField, withRawMapField } from "../proto/codec.js";
+import type { DecodedStat } from "../proto/shapes.js";
 import type { BridgeTransport } from "./transport.js";
 import type {
   BridgeSolveRequest,
@@ -36,16 +37,6 @@ interface WirePlatform {
   Variant: string;
 }
 
-interface WireStat {
-  path: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: string;
-  modTime: string;
-  linkname: string;
-}
-
 interface WireResult {
   refDeprecated?: string;
   ref?: { id: string } | null;
@@ -74,7 +65,7 @@ function toPlatform(p: WirePlatform): Platform {
     : { os: p.OS, architecture: p.Architecture };
 }
 
-function toFileStat(s: WireStat): FileStat {
+function toFileStat(s: DecodedStat): FileStat {
   return {
     path: s.path,
     mode: s.mode >>> 0,
@@ -178,7 +169,7 @@ export class GatewayClient implements LLBBridge {
   }
 
   async readDir(ref: string, path: string, includePattern?: string): Promise<FileStat[]> {
-    const res = await this.call<{ entries: WireStat[] }>(
+    const res = await this.call<{ entries: DecodedStat[] }>(
       "ReadDir",
       this.encode("ReadDir", { Ref: ref, DirPath: path, IncludePattern: includePattern ?? "" }),
     );
@@ -186,7 +177,7 @@ export class GatewayClient implements LLBBridge {
   }
 
   async statFile(ref: string, path: string): Promise<FileStat> {
-    const res = await this.call<{ stat: WireStat | null }>(
+    const res = await this.call<{ stat: DecodedStat | null }>(
       "StatFile",
       this.encode("StatFile", { Ref: ref, Path: path }),
     );

@@ -1,7 +1,7 @@
 /**
- * How LLBBridge calls reach the daemon: a unary call of already-encoded bytes. The gRPC-over-daemon-socket
- * transport lives in grpc-transport.ts; a frontend running inside BuildKit supplies one over HTTP/2 on
- * stdio. Encoding stays in bridge-client.ts, so both transports send identical bytes.
+ * How LLBBridge calls reach the daemon: a unary call of already-encoded bytes. The grpc-js transport over
+ * the daemon socket lives in src/buildkit/bridge-transport.ts; a frontend running inside BuildKit uses
+ * pipe-transport.ts (HTTP/2 on its stdin/stdout). Encoding stays in bridge-client.ts, so both send identical bytes.
  */
 export interface BridgeTransport {
   /**

@@ -4,6 +4,7 @@
  * container). The build function is written once against this interface.
  */
 import type { MarshaledDefinition, Platform } from "../llb/index.js";
+import type { TypedAttrs } from "../proto/shapes.js";
 
 /** A Definition as produced by src/llb's `marshal`, or its encoded bytes. */
 export type DefinitionInput = MarshaledDefinition | Uint8Array;
@@ -43,11 +44,6 @@ export interface ResolvedImageConfig {
   configBytes: Uint8Array;
 }
 
-export interface CacheImport {
-  type: string;
-  attrs: Record<string, string>;
-}
-
 export interface BridgeSolveRequest {
   definition?: DefinitionInput;
   /** A nested frontend (e.g. `dockerfile.v0`) instead of a definition. */
@@ -56,7 +52,7 @@ export interface BridgeSolveRequest {
   frontendInputs?: Record<string, DefinitionInput>;
   /** Run the graph now instead of lazily when the ref is read or returned. */
   evaluate?: boolean;
-  cacheImports?: CacheImport[];
+  cacheImports?: TypedAttrs[];
 }
 
 /** fsutil Stat as returned by ReadDir/StatFile; `mode` is a Go os.FileMode. */

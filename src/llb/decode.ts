@@ -2,29 +2,13 @@
  * Decoding LLB for inspection (tests, `rpk llb --json`), with protobufjs over proto/llb/ops.proto.
  * Decoding is not digest-sensitive, so protobufjs is fine here; encoding uses encode.ts.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type protobuf from "protobufjs";
+import { findProtoDir } from "../proto/dir.js";
 import { digestOf } from "./vertex.js";
 
 const OPS_PROTO = join("llb", "ops.proto");
-
-/**
- * The repository's `proto/` directory (works from src/ under vitest and from dist/ after tsc), for
- * loaders that import "llb/ops.proto".
- */
-export function protoDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "proto");
-    if (existsSync(join(candidate, OPS_PROTO))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`proto/${OPS_PROTO} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 let cachedRoot: protobuf.Root | undefined;
 // Loaded on first decode: `rpk llb` and the converter only encode, and protobufjs costs 40–60 ms to load.
@@ -32,12 +16,12 @@ const requireLazily = createRequire(import.meta.url);
 
 function llbRoot(): protobuf.Root {
   const { Root } = requireLazily("protobufjs") as typeof protobuf;
-  cachedRoot ??= new Root().loadSync(join(protoDir(), OPS_PROTO), { keepCase: true });
+  cachedRoot ??= new Root().loadSync(join(findProtoDir(), OPS_PROTO), { keepCase: true });
   return cachedRoot;
 }
 
 /** protobufjs message type for a `pb.*` message name, e.g. `Op`, `Definition`. */
-export function llbType(name: string): protobuf.Type {
+function llbType(name: string): protobuf.Type {
   return llbRoot().lookupType(`pb.${name}`);
 }
 

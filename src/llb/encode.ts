@@ -2,6 +2,8 @@
  * Deterministic encoders for the LLB messages, field by field in field-number order (oneofs last), matching Go's
  * deterministic marshaling (see wire.ts for the rules). Field numbers are BuildKit's (proto/llb/ops.proto).
  */
+
+import { ProtoWriter } from "../proto/writer.js";
 import type {
   PbChownOpt,
   PbDefinition,
@@ -16,7 +18,6 @@ import type {
   PbSecretOpt,
   PbUserOpt,
 } from "./pb.js";
-import { ProtoWriter } from "./wire.js";
 
 /**
  * Go's protobuf runtime writes regular fields in number order and the members of a oneof after them, so

@@ -4,6 +4,7 @@
  * after the filesystem mounts, and caps added per feature used.
  */
 import { UserError } from "../errors.js";
+import { compareUtf8 } from "../proto/writer.js";
 import { Caps } from "./caps.js";
 import { type ConstraintOptions, constraintsFrom, type OpConstraints } from "./constraints.js";
 import {
@@ -36,7 +37,6 @@ import {
   toInput,
   type Vertex,
 } from "./vertex.js";
-import { compareUtf8 } from "./wire.js";
 
 /** What the Go client adds as PATH when the daemon does not set a default PATH itself. */
 export const DEFAULT_UNIX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

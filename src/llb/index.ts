@@ -15,8 +15,6 @@ export {
   decodeDefinition,
   decodeOp,
   decodeOpMetadata,
-  llbType,
-  protoDir,
 } from "./decode.js";
 export { encodeDefinition, encodeOp, encodeOpMetadata } from "./encode.js";
 export type { EnvEntries, EnvInput } from "./env.js";
@@ -53,4 +51,3 @@ export {
   scratch,
 } from "./source.js";
 export { ExecState, type NetworkMode, type SecurityModeName, State, type StateValues } from "./state.js";
-export { compareUtf8, type Int64, ProtoWriter } from "./wire.js";

@@ -3,7 +3,7 @@
  * Property names are the proto field names, so a protobufjs decode with `keepCase: true` has the same keys.
  * Optional scalars that are absent encode like their zero value (proto3).
  */
-import type { Int64 } from "./wire.js";
+import type { Int64 } from "../proto/writer.js";
 
 export enum NetMode {
   Sandbox = 0,

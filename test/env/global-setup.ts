@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import type {} from "../helpers/env.js";
 import { envFilePath, readEnvFile } from "../helpers/env-file.js";
 
 /**

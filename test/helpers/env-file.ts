@@ -6,6 +6,7 @@ import { z } from "zod";
 /**
  * The shape of `${RPK_TEST_HOME:-~/.cache/rpk-test-env}/env.json`, written by test/env/up.sh
  * (format: docs/test-environment.md). Parsing it here turns a stale or hand-edited file into one clear error.
+ * The tests and the bench read it here; bench/ imports this file, so it must not import vitest.
  */
 const imageSchema = z.object({
   /** The reference plans use, e.g. docker.io/library/golang:1.26.8-bookworm (resolved through the mirror). */
@@ -52,15 +53,6 @@ export const testEnvSchema = z.object({
 
 export type TestEnv = z.infer<typeof testEnvSchema>;
 export type TestImage = z.infer<typeof imageSchema>;
-
-// Typing of what global setup provides; a type-only augmentation, so global setup can import this file
-// without loading the vitest runtime.
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** The environment test/env/global-setup.ts brought up (the parsed env.json). */
-    rpkTestEnv: TestEnv;
-  }
-}
 
 /** Where up.sh writes env.json: RPK_TEST_ENV_JSON, else RPK_TEST_HOME/env.json, else ~/.cache/rpk-test-env/env.json. */
 export function envFilePath(): string {

@@ -3,6 +3,14 @@ import { readEnvFile, type TestEnv } from "./env-file.js";
 
 export { envFilePath, readEnvFile, type TestEnv, type TestImage } from "./env-file.js";
 
+// Typing of what global setup provides (test/env/global-setup.ts type-imports this file for it).
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The environment test/env/global-setup.ts brought up (the parsed env.json). */
+    rpkTestEnv: TestEnv;
+  }
+}
+
 /**
  * The integration-test environment: what global setup provided, or env.json read from disk when a test
  * runs without it (e.g. an editor running a single file against an environment brought up by hand).

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "./run-cli.js";
 
 const HELLO = path.join(repoRoot, "examples", "hello");
 

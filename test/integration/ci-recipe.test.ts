@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildkitdLogTail } from "../helpers/buildctl.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { runLambdaImage } from "../helpers/image.js";
-import { cliPath, repoRoot } from "../unit/cli/run-cli.js";
+import { cliPath, repoRoot } from "../helpers/run-cli.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
 

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startCommandSocket } from "../../src/buildkit/command-socket.js";
 import { connect } from "../../src/buildkit/connection.js";
 import { ControlClient } from "../../src/buildkit/control.js";
 import {
   daemonStatus,
-  openStdioBridge,
   ownedDaemonPaths,
   type ResolvedDaemon,
   resolveDaemon,
@@ -118,12 +118,12 @@ describe("rpk-owned daemon", () => {
   });
 });
 
-describe("stdio bridge (the docker-container:// transport) against the real daemon", () => {
+describe("command socket (the docker-container:// transport) against the real daemon", () => {
   test("gRPC through `buildctl dial-stdio` gives the same answers as the direct socket", async () => {
-    const bridge = await openStdioBridge({ command: binaries.buildctl, args: ["--addr", first.address, "dial-stdio"] });
+    const bridge = await startCommandSocket([binaries.buildctl, "--addr", first.address, "dial-stdio"]);
+    const bridgeAddress = `unix://${bridge.socketPath}`;
     try {
-      expect(bridge.address).toMatch(/^unix:\/\//);
-      const viaBridge = await connect({ address: bridge.address });
+      const viaBridge = await connect({ address: bridgeAddress });
       const direct = await connect({ address: first.address });
       try {
         const [bridged, straight] = await Promise.all([
@@ -141,16 +141,20 @@ describe("stdio bridge (the docker-container:// transport) against the real daem
     } finally {
       bridge.close();
     }
-    expect(existsSync(bridge.address.slice("unix://".length))).toBe(false);
+    expect(existsSync(bridge.socketPath)).toBe(false);
   });
 
   test("a dial command that fails surfaces what it said", async () => {
-    const bridge = await openStdioBridge({
-      command: binaries.buildctl,
-      args: ["--addr", `unix://${join(cacheDir, "nothing-here.sock")}`, "dial-stdio"],
-    });
+    const bridge = await startCommandSocket([
+      binaries.buildctl,
+      "--addr",
+      `unix://${join(cacheDir, "nothing-here.sock")}`,
+      "dial-stdio",
+    ]);
     try {
-      const error = await connect({ address: bridge.address, connectTimeoutMs: 3000 }).catch((e: Error) => e);
+      const error = await connect({ address: `unix://${bridge.socketPath}`, connectTimeoutMs: 3000 }).catch(
+        (e: Error) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toContain("cannot reach BuildKit daemon");
       expect(bridge.lastError()).toMatch(/nothing-here\.sock|no such file|exited with/);

@@ -4,9 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayCallError, LLB_BRIDGE_SERVICE } from "../../src/gateway/index.js";
-import { codec } from "../../src/gateway/proto.js";
-import { type StdioBridgeTransport, stdioBridgeTransport } from "../../src/gateway/stdio-transport.js";
+import {
+  GatewayCallError,
+  LLB_BRIDGE_SERVICE,
+  type PipeBridgeTransport,
+  pipeBridgeTransport,
+} from "../../src/gateway/index.js";
+import { codec } from "../../src/proto/codec.js";
 
 /**
  * The frontend's HTTP/2-on-stdio transport against a real gRPC server (grpc-js, fed one byte stream the way
@@ -43,8 +47,8 @@ function detailsBin(message: string): Buffer {
 let server: grpc.Server;
 let listener: NetServer;
 let socket: Socket;
-let transport: StdioBridgeTransport;
-const socketPath = join(tmpdir(), `rpk-stdio-transport-${process.pid}.sock`);
+let transport: PipeBridgeTransport;
+const socketPath = join(tmpdir(), `rpk-pipe-transport-${process.pid}.sock`);
 
 beforeAll(async () => {
   server = new grpc.Server();
@@ -74,7 +78,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => listener.listen(socketPath, resolve));
   socket = netConnect(socketPath);
   await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-  transport = stdioBridgeTransport({ input: socket, output: socket });
+  transport = pipeBridgeTransport({ input: socket, output: socket });
 });
 
 afterAll(async () => {
@@ -85,7 +89,7 @@ afterAll(async () => {
   rmSync(socketPath, { force: true });
 });
 
-describe("stdioBridgeTransport", () => {
+describe("pipeBridgeTransport", () => {
   it("sends one framed message and returns the answer's bytes", async () => {
     const request = Buffer.from([0, 1, 2, 250, 255]);
     expect(await transport.unary("Ping", request)).toEqual(request);
@@ -131,7 +135,7 @@ describe("stdioBridgeTransport", () => {
   it("fails calls with UNAVAILABLE once the connection is gone", async () => {
     const other = netConnect(socketPath);
     await new Promise<void>((resolve) => other.once("connect", () => resolve()));
-    const doomed = stdioBridgeTransport({ input: other, output: other });
+    const doomed = pipeBridgeTransport({ input: other, output: other });
     expect((await doomed.unary("Ping", Buffer.from("ok"))).toString()).toBe("ok");
     doomed.close();
     const error = (await doomed.unary("Ping", Buffer.from("x")).catch((e: unknown) => e)) as GatewayCallError;

@@ -7,18 +7,18 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { EXAMPLES } from "../helpers/examples.js";
 import { runLambdaImage } from "../helpers/image.js";
-import { repoRoot, runRpk } from "../unit/cli/run-cli.js";
+import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { readZip } from "../helpers/zip.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * Issue 6's proof: rpk's frontend image, built from this working tree, run by buildkitd through
  * `buildctl build --frontend gateway.v0`, gives the same bytes as `rpk build` for the same plan.
  */
 
-const EXAMPLES = ["hello", "monorepo", "workspace", "cgo"] as const;
 const BUILD_TIMEOUT = 900_000;
 const execFileAsync = promisify(execFile);
 

@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { EXAMPLES } from "../helpers/examples.js";
+import { repoRoot } from "../helpers/run-cli.js";
+import { readZip } from "../helpers/zip.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { buildctlBuild, expectedInvokes, rpkLlb, type Vertex } from "./support/rpk-llb.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * Issue 4's proof: every example built by `rpk llb | buildctl build` on the real daemon, zips checked byte by
  * byte, every bootstrap invoked under the Lambda emulator, reproducibility and per-target caching.
  */
 
-const EXAMPLES = ["hello", "monorepo", "workspace", "cgo"] as const;
 const BUILD_TIMEOUT = 900_000;
 
 let env: TestEnv;

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareDottedVersions } from "../../src/plan/images.js";
 import { highestGlibc, readElfDynamicInfo } from "../helpers/elf.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "../helpers/run-cli.js";
+import { readZip } from "../helpers/zip.js";
 import { invokeZipInProvidedImage } from "./support/provided-zip-run.js";
 import { rpkBuildOk, rpkEnv, runRpkBuild } from "./support/rpk-build.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * Issue 12, item 3: cgo targets compile in the runtime's own build image (the test environment's stand-ins

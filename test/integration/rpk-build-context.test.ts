@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { readZip } from "../helpers/zip.js";
 import { copyExample } from "./support/go-projects.js";
 import { contextBytesTransferred } from "./support/progress.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * What `rpk build` sends as the build context, seen from the daemon's side ("transferring context" bytes

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { repoRoot, runRpk } from "../unit/cli/run-cli.js";
+import { repoRoot, runRpk } from "../helpers/run-cli.js";
 import { writeFiles } from "./support/go-projects.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { type FakeModule, type ModuleProxy, startModuleProxy } from "./support/module-proxy.js";

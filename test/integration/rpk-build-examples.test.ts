@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { EXAMPLES } from "../helpers/examples.js";
+import { repoRoot } from "../helpers/run-cli.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
 import { buildctlBuild, expectedInvokes, rpkLlb } from "./support/rpk-llb.js";
@@ -14,7 +15,6 @@ import { buildctlBuild, expectedInvokes, rpkLlb } from "./support/rpk-llb.js";
  * invoke under the Lambda emulator.
  */
 
-const EXAMPLES = ["hello", "monorepo", "workspace", "cgo"] as const;
 const BUILD_TIMEOUT = 900_000;
 
 let env: TestEnv;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { cliPath } from "../unit/cli/run-cli.js";
+import { cliPath } from "../helpers/run-cli.js";
 import { copyExample, greetingModule, writeCommandOnModule } from "./support/go-projects.js";
 import { startModuleProxy } from "./support/module-proxy.js";
 import { dirContent, OLD_CONTENT, seedOutputDir, stagingLeftovers } from "./support/output-dir.js";

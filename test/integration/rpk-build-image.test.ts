@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv, type TestImage } from "../helpers/env.js";
 import { runLambdaImage } from "../helpers/image.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "../helpers/run-cli.js";
 import {
   blobBytes,
   blobJson,

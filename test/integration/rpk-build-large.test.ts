@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { runRpk } from "../unit/cli/run-cli.js";
+import { runRpk } from "../helpers/run-cli.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { copyExample } from "./support/go-projects.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";

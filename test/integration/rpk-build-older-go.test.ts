@@ -2,7 +2,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { repoRoot, runRpk } from "../unit/cli/run-cli.js";
+import { repoRoot, runRpk } from "../helpers/run-cli.js";
 import { tempDir } from "../unit/support/temp-dir.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";

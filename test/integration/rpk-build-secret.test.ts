@@ -6,13 +6,13 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { invokeBootstrap } from "../helpers/lambda.js";
-import { repoRoot, runRpk } from "../unit/cli/run-cli.js";
+import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { readZip } from "../helpers/zip.js";
 import { greetingModule, writeFiles } from "./support/go-projects.js";
 import { type ModuleProxy, startModuleProxy } from "./support/module-proxy.js";
 import { readOciArchive } from "./support/oci.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv, runRpkBuild } from "./support/rpk-build.js";
 import { makeTestCerts } from "./support/tls-certs.js";
-import { readZip } from "./support/zip.js";
 
 /**
  * `--secret` through `rpk build`. A secret reaches the module download, and a compile only when

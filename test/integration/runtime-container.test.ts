@@ -13,9 +13,9 @@ import { gatewayContainerLauncher, openGatewaySession, relayState, solveState } 
 import { image, local } from "../../src/llb/index.js";
 import { FunctionPool, type HttpFront, startHttpFront } from "../../src/runtime/index.js";
 import { loadTestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "../helpers/run-cli.js";
+import { readZip } from "../helpers/zip.js";
 import { rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
-import { readZip } from "./support/zip.js";
 
 const env = loadTestEnv();
 const scratchDir = mkdtempSync(join(tmpdir(), "rpk-runtime-ctr-"));

@@ -19,7 +19,7 @@ import {
   startHttpFront,
 } from "../../src/runtime/index.js";
 import { loadTestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "../helpers/run-cli.js";
 
 const execFileAsync = promisify(execFile);
 const env = loadTestEnv();

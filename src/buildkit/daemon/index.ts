@@ -9,5 +9,3 @@ export {
   stopDaemon,
   systemSocketPath,
 } from "./resolve.js";
-export type { StdioBridgeHandle } from "./stdio-bridge.js";
-export { dockerContainerDialCommand, openStdioBridge } from "./stdio-bridge.js";

@@ -6,7 +6,7 @@
  */
 import { createWriteStream } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { decodeBytesMessage } from "../../gateway/proto.js";
+import { decodeBytesMessage } from "../../proto/codec.js";
 import { DirectoryReceiver } from "./receive-dir.js";
 
 export type ExportTarget = (

@@ -2,7 +2,9 @@
  * fsutil transfer packets and a small helper for writing to a gRPC stream with backpressure.
  */
 import type { Writable } from "node:stream";
-import { codec } from "../../gateway/proto.js";
+import { codec } from "../../proto/codec.js";
+import type { DecodedStat } from "../../proto/shapes.js";
+import { varint32Size, writeVarint32 } from "../../proto/varint.js";
 import type { WireStat } from "./walk.js";
 
 export enum PacketType {
@@ -19,19 +21,6 @@ export interface Packet {
   stat: DecodedStat | null;
   ID: number;
   data: Buffer;
-}
-
-export interface DecodedStat {
-  path: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: string;
-  modTime: string;
-  linkname: string;
-  devmajor: string;
-  devminor: string;
-  xattrs: Record<string, Buffer>;
 }
 
 const packetCodec = () => codec<Packet>("fsutil.types.Packet");
@@ -81,26 +70,12 @@ function bitsOfNumber(value: number): Int64Bits {
   return Number.isFinite(value) ? bitsOfBigInt(BigInt(Math.trunc(value))) : ZERO_BITS;
 }
 
-function varint32Size(value: number): number {
-  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
-}
-
 function varint64Size({ lo, hi }: Int64Bits): number {
   if (hi === 0) return varint32Size(lo);
   const part1 = ((lo >>> 28) | (hi << 4)) >>> 0;
   const part2 = hi >>> 24;
   if (part2 !== 0) return part2 < 0x80 ? 9 : 10;
   return 4 + varint32Size(part1);
-}
-
-function writeVarint32(buf: Buffer, pos: number, value: number): number {
-  let v = value >>> 0;
-  while (v > 0x7f) {
-    buf[pos++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  buf[pos++] = v;
-  return pos;
 }
 
 function writeVarint64(buf: Buffer, pos: number, bits: Int64Bits): number {

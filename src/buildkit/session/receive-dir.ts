@@ -22,8 +22,9 @@ import {
 } from "node:fs";
 import path from "node:path";
 import type * as grpc from "@grpc/grpc-js";
+import type { DecodedStat } from "../../proto/shapes.js";
 import { isGoDir, isGoRegular, isGoSymlink, posixPermissions } from "./filemode.js";
-import { type DecodedStat, decodePacket, encodePacket, PacketType } from "./packets.js";
+import { decodePacket, encodePacket, PacketType } from "./packets.js";
 
 interface OpenFile {
   fd: number;

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { Duplex } from "node:stream";
 import * as grpc from "@grpc/grpc-js";
-import { codec } from "../../gateway/proto.js";
+import { codec } from "../../proto/codec.js";
 import { HTTP2_WINDOW_BYTES, MAX_MESSAGE_BYTES } from "../connection.js";
 import type { ControlClient } from "../control.js";
 import { type Credentials, type DockerAuthOptions, DockerConfigAuth } from "./auth.js";

@@ -4,7 +4,7 @@
  */
 import net from "node:net";
 import * as grpc from "@grpc/grpc-js";
-import { decodeBytesMessage, encodeBytesMessage } from "../../gateway/proto.js";
+import { decodeBytesMessage, encodeBytesMessage } from "../../proto/codec.js";
 import { firstValue } from "./metadata.js";
 
 /** The ID a step uses when it does not name one (`RUN --mount=type=ssh`). */

@@ -1,6 +1,6 @@
 import { buildFrontendImage } from "../../../frontend/image-build.js";
 import type { TestEnv } from "../../helpers/env.js";
-import { repoRoot } from "../../unit/cli/run-cli.js";
+import { repoRoot } from "../../helpers/run-cli.js";
 
 /** Builds rpk's frontend image from the working tree and pushes it to the test registry; returns its ref. */
 export async function pushTestFrontendImage(env: TestEnv, tag: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { repoRoot } from "../../unit/cli/run-cli.js";
+import { repoRoot } from "../../helpers/run-cli.js";
 import type { FakeModule } from "./module-proxy.js";
 
 /** Small Go trees written by tests: copies of the examples with edits, or projects on a fake module. */

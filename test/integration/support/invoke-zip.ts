@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import type { TestEnv } from "../../helpers/env.js";
 import { type InvokeResult, invokeBootstrap } from "../../helpers/lambda.js";
-import { readZip, type ZipEntry } from "./zip.js";
+import { readZip, type ZipEntry } from "../../helpers/zip.js";
 
 /**
  * Unpacks a Lambda zip's first entry (its bootstrap) to `bootstrap` (0755) and invokes it under the emulator.

@@ -15,7 +15,7 @@ import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { TestEnv } from "../../helpers/env.js";
 import { type LambdaImageRun, runLambdaImage } from "../../helpers/image.js";
-import { readZip } from "./zip.js";
+import { readZip } from "../../helpers/zip.js";
 
 const execFileAsync = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { TestEnv } from "../../helpers/env.js";
-import { cliPath, repoRoot } from "../../unit/cli/run-cli.js";
+import { cliPath, repoRoot } from "../../helpers/run-cli.js";
 import { type ProgressEvents, parseRawJsonProgress } from "./progress.js";
 
 /**

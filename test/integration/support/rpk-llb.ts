@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildkitdLogTail } from "../../helpers/buildctl.js";
 import type { TestEnv } from "../../helpers/env.js";
-import { runRpk } from "../../unit/cli/run-cli.js";
+import { runRpk } from "../../helpers/run-cli.js";
 
 export interface Vertex {
   digest: string;

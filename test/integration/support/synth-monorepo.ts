@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { repoRoot } from "../../unit/cli/run-cli.js";
+import { repoRoot } from "../../helpers/run-cli.js";
 
 /**
  * A wide Go module for the large-tree tests: `packages` library packages (pkg/p000 …), one Lambda

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { type BridgeTransport, codec, GatewayClient } from "../../../src/gateway/index.js";
+import { type BridgeTransport, GatewayClient } from "../../../src/gateway/index.js";
 import { marshal, mkfile, scratch } from "../../../src/llb/index.js";
+import { codec } from "../../../src/proto/codec.js";
 
 /** Records encoded requests and answers with encoded responses: exercises the client's encoding only. */
 function recordingTransport(responses: Record<string, object>) {

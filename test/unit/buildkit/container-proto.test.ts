@@ -5,7 +5,7 @@
  * ExitMessage Code=1; NewContainerRequest ContainerID=1 Mounts=2 Network=3.
  */
 import { describe, expect, it } from "vitest";
-import { codec } from "../../../src/gateway/proto.js";
+import { codec } from "../../../src/proto/codec.js";
 
 const exec = codec("moby.buildkit.v1.frontend.ExecMessage");
 const bytes = (...parts: (number | string)[]) =>

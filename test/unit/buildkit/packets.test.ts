@@ -7,7 +7,7 @@ import {
 } from "../../../src/buildkit/session/filemode.js";
 import { decodePacket, encodePacket, encodeStatPacket, PacketType } from "../../../src/buildkit/session/packets.js";
 import type { WireStat } from "../../../src/buildkit/session/walk.js";
-import { codec } from "../../../src/gateway/proto.js";
+import { codec } from "../../../src/proto/codec.js";
 
 const packetCodec = () => codec("fsutil.types.Packet");
 

@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { encodeSolveRequest } from "../../../src/buildkit/control.js";
 import { encodePacket, encodeStatPacket, PacketType } from "../../../src/buildkit/session/packets.js";
+import { marshal, mkfile, scratch } from "../../../src/llb/index.js";
 import {
   codec,
   decodeBytesMessage,
   encodeBytesMessage,
   withRawField,
   withRawMapField,
-} from "../../../src/gateway/proto.js";
-import { marshal, mkfile, scratch } from "../../../src/llb/index.js";
+} from "../../../src/proto/codec.js";
 
 describe("codecs from proto/", () => {
   test("SolveRequest carries the caller's Definition bytes unchanged", () => {

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { decodeSolveStatus, type WireStatusResponse } from "../../../src/buildkit/status-decode.js";
-import { codec } from "../../../src/gateway/index.js";
+import { codec } from "../../../src/proto/codec.js";
 
 test("a wire StatusResponse decodes into the plain progress types", () => {
   const ts = (s: number) => ({ seconds: s, nanos: 500_000_000 });

@@ -1,7 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { expect, test } from "vitest";
 import { BuildError, daemonErrorDetails } from "../../../src/buildkit/errors.js";
-import { codec, parseStatusDetails } from "../../../src/gateway/index.js";
+import { codec } from "../../../src/proto/codec.js";
+import { parseStatusDetails } from "../../../src/proto/status.js";
 
 function statusWithDetails(message: string): Buffer {
   const any = (typeName: string, value: Buffer) => ({ type_url: `type.googleapis.com/${typeName}`, value });

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeF
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliPath, repoRoot, runRpk } from "./run-cli.js";
+import { cliPath, repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "rpk-hostile-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

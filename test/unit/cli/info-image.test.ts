@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runRpk } from "./run-cli.js";
+import { runRpk } from "../../helpers/run-cli.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "rpk-info-image-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GO_PASSTHROUGH_ENV } from "../../../src/convert/options.js";
 import { writeMainPerFile, writeModuleCollection, writeNestedModule } from "../../helpers/layouts.js";
+import { runRpk } from "../../helpers/run-cli.js";
 import { tempDir } from "../support/temp-dir.js";
-import { runRpk } from "./run-cli.js";
 
 /** Repository layouts seen on public Go Lambda repos (docs/real-world-repos.md NEW-A to NEW-D), on the built CLI. */
 

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cliPath, repoRoot } from "../../helpers/run-cli.js";
 import { tempDir } from "../support/temp-dir.js";
-import { cliPath, repoRoot } from "./run-cli.js";
 
 /**
  * Start-up promises the code makes in comments (src/plan/patterns.ts, src/cli/commands/*.ts, src/llb/decode.ts,

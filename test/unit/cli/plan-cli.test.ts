@@ -2,7 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot, runRpk } from "./run-cli.js";
+import { EXAMPLES } from "../../helpers/examples.js";
+import { repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 /** The analyzer's warnings (stderr) each example is expected to give: workspace leaves a module out on purpose. */
 const EXPECTED_WARNINGS: Record<string, string> = {
@@ -10,7 +11,6 @@ const EXPECTED_WARNINGS: Record<string, string> = {
     "warning: module not in go.work's use list is not built (./tools/unused/go.mod): add it to go.work's use list, or run rpk in ./tools/unused, to build it\n",
 };
 
-const EXAMPLES = ["hello", "monorepo", "workspace", "cgo"];
 const scratch = mkdtempSync(join(tmpdir(), "rpk-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

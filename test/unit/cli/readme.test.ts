@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runRpk } from "./run-cli.js";
+import { repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 /** Docs that drift from flags are a defect: every flag a command accepts is documented in the README. */
 const COMMANDS = ["plan", "info", "schema", "llb", "build", "doctor", "daemon"];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, runRpk } from "./run-cli.js";
+import { repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 /**
  * src/cli/run.ts hands a command's arguments out of yargs by throwing a RunCommand from the handler yargs

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot, runRpk } from "./run-cli.js";
+import { repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 /** Wrong CLI input: one line saying what is wrong and what to do, exit 2 for usage errors. */
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { generateLambdaRepo } from "../../../bench/synth-lambdas.js";
 import { GO_PASSTHROUGH_ENV } from "../../../src/convert/options.js";
 import { EXAMPLES, exampleDir } from "../../helpers/examples.js";
-import { runRpk } from "../cli/run-cli.js";
+import { runRpk } from "../../helpers/run-cli.js";
 import { tempDir } from "../support/temp-dir.js";
 
 /** The analyzer's warnings (stderr) each example is expected to give: workspace leaves a module out on purpose. */

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readZip } from "../../integration/support/zip.js";
+import { readZip } from "../../helpers/zip.js";
 import { tempDir } from "../support/temp-dir.js";
 
 const source = new URL("../../../src/convert/tools/rpkzip.go", import.meta.url);

@@ -8,7 +8,7 @@ import {
   productionPackageDirs,
 } from "../../../frontend/image-recipe.js";
 import { decodeDefinition, marshal } from "../../../src/llb/index.js";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../helpers/run-cli.js";
 
 const lock = readFileSync(join(repoRoot, "package-lock.json"), "utf8");
 const packageJson = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSettings, planDirectory } from "../../../src/plan/index.js";
 import { retargetPlan } from "../../../src/plan/retarget.js";
-import { repoRoot } from "../cli/run-cli.js";
+import { repoRoot } from "../../helpers/run-cli.js";
 
 const plan = async (example: string, flags: Parameters<typeof mergeSettings>[1]) =>
   (await planDirectory(join(repoRoot, "examples", example), mergeSettings(undefined, flags))).plan;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareUtf8, encodeOp, encodeOpMetadata, ProtoWriter } from "../../../src/llb/index.js";
+import { encodeOp, encodeOpMetadata } from "../../../src/llb/index.js";
+import { compareUtf8, ProtoWriter } from "../../../src/proto/writer.js";
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 const write = (fn: (w: ProtoWriter) => void): string => {

@@ -5,6 +5,7 @@ import { createPlan } from "../../../src/plan/create.js";
 import { planDirectory } from "../../../src/plan/from-directory.js";
 import { PlanSchema } from "../../../src/plan/schema.js";
 import { DEFAULT_SETTINGS, type PlanSettings } from "../../../src/plan/settings.js";
+import { EXAMPLES } from "../../helpers/examples.js";
 import { fakeAnalysis } from "./fake-analysis.js";
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples");
@@ -15,7 +16,7 @@ const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
  * are what a zod round trip would give.
  */
 describe("createPlan without zod", () => {
-  for (const example of ["hello", "monorepo", "workspace", "cgo"]) {
+  for (const example of EXAMPLES) {
     it(`${example}: the plan is valid and in schema key order`, async () => {
       const { plan } = await planDirectory(path.join(examples, example), DEFAULT_SETTINGS);
       expect(JSON.stringify(plan)).toBe(JSON.stringify(PlanSchema.parse(plan)));

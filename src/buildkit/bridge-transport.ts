@@ -3,9 +3,9 @@
  * `buildkit-controlapi-buildid: <ref>` so the daemon routes it to the pending Control.Solve with that ref.
  */
 import * as grpc from "@grpc/grpc-js";
-import { parseStatusDetails } from "./status-details.js";
-import { type BridgeTransport, LLB_BRIDGE_SERVICE } from "./transport.js";
-import { GatewayCallError } from "./types.js";
+import { type BridgeTransport, LLB_BRIDGE_SERVICE } from "../gateway/transport.js";
+import { GatewayCallError } from "../gateway/types.js";
+import { daemonErrorDetails } from "./errors.js";
 
 export const BUILD_ID_HEADER = "buildkit-controlapi-buildid";
 
@@ -39,11 +39,6 @@ export function grpcBridgeTransport(client: grpc.Client, buildId: string): Bridg
 }
 
 function toGatewayError(method: string, error: grpc.ServiceError): GatewayCallError {
-  const raw = error.metadata?.get("grpc-status-details-bin")[0];
-  const details = parseStatusDetails(
-    error.code,
-    error.details || error.message,
-    raw instanceof Buffer ? raw : undefined,
-  );
+  const details = daemonErrorDetails(error);
   return new GatewayCallError(method, details.code, details.message, details.vertexDigest);
 }

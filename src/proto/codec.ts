@@ -1,14 +1,15 @@
 /**
  * The one place that turns BuildKit messages into bytes and back. Everything that talks to buildkitd
- * (Control client, session services, LLBBridge over grpc-js or over stdio) encodes through these codecs,
+ * (Control client, session services, LLBBridge over grpc-js or over the frontend pipe) encodes through these codecs,
  * which are built by protobufjs from the hand-written files in `proto/` — so a field number lives in
  * exactly one place.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
+import { findProtoDir } from "./dir.js";
+import { lengthDelimitedHeader, readVarint } from "./varint.js";
 
 /** Files that, with their imports, declare every message rpk exchanges with buildkitd. */
 const ENTRY_FILES = [
@@ -43,28 +44,7 @@ export interface MessageCodec<T = Record<string, unknown>> {
 }
 
 let cachedRoot: protobuf.Root | undefined;
-let protoDirOverride: string | undefined;
 const codecs = new Map<string, MessageCodec<unknown>>();
-
-/** The `proto/` directory shipped next to `src/` (works from `src/` under vitest and from `dist/src/`). */
-export function findProtoDir(): string {
-  if (protoDirOverride) return protoDirOverride;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, "proto");
-    if (existsSync(path.join(candidate, "buildkit", "control.proto"))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("rpk installation is incomplete: proto/buildkit/control.proto not found");
-    dir = parent;
-  }
-}
-
-/** Points the loader at another proto tree (tests only); must be called before the first codec is used. */
-export function setProtoDirForTesting(dir: string | undefined): void {
-  protoDirOverride = dir;
-  cachedRoot = undefined;
-  codecs.clear();
-}
 
 /** Parses the .proto files under `protoDir` (ENTRY_FILES and their imports) into a resolved root. */
 function parseProtoFiles(protoDir: string): protobuf.Root {
@@ -133,7 +113,7 @@ function loadDescriptor(protoDir: string): protobuf.Root | undefined {
 function loadRoot(): protobuf.Root {
   if (cachedRoot) return cachedRoot;
   const protoDir = findProtoDir();
-  cachedRoot = (protoDirOverride ? undefined : loadDescriptor(protoDir)) ?? parseProtoFiles(protoDir);
+  cachedRoot = loadDescriptor(protoDir) ?? parseProtoFiles(protoDir);
   return cachedRoot;
 }
 
@@ -169,34 +149,13 @@ function normalizeForEncode(value: unknown): unknown {
   return out;
 }
 
-/** Raw (de)serializers for grpc-js: the codec's bytes as a Buffer, decoded lazily by the caller. */
-export function serializerFor<T>(c: MessageCodec<T>): (value: Partial<T> | Record<string, unknown>) => Buffer {
-  return (value) => c.encode(value);
-}
-
-export function deserializerFor<T>(c: MessageCodec<T>): (bytes: Buffer) => T {
-  return (bytes) => c.decode(bytes);
-}
-
 /**
  * Appends a length-delimited field holding already-encoded bytes (e.g. a marshaled `pb.Definition` from
  * src/llb) to an encoded message. Protobuf parsers accept fields in any order, so this keeps the caller's
  * bytes exactly as they are instead of decoding and re-encoding them.
  */
 export function withRawField(message: Uint8Array, fieldNumber: number, raw: Uint8Array): Buffer {
-  const header: number[] = [];
-  writeVarint(header, (fieldNumber << 3) | 2);
-  writeVarint(header, raw.byteLength);
-  return Buffer.concat([message, Buffer.from(header), raw]);
-}
-
-function writeVarint(out: number[], value: number): void {
-  let v = value;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
+  return Buffer.concat([message, lengthDelimitedHeader(fieldNumber, raw.byteLength), raw]);
 }
 
 /** Appends `map<string, Message>` entries whose values are already-encoded bytes, sorted by key. */
@@ -216,9 +175,7 @@ export function withRawMapField(message: Uint8Array, fieldNumber: number, entrie
  */
 export function encodeBytesMessage(data: Uint8Array): Buffer {
   if (data.byteLength === 0) return Buffer.alloc(0);
-  const header: number[] = [0x0a];
-  writeVarint(header, data.byteLength);
-  return Buffer.concat([Buffer.from(header), data]);
+  return Buffer.concat([lengthDelimitedHeader(1, data.byteLength), data]);
 }
 
 export function decodeBytesMessage(bytes: Buffer): Buffer {
@@ -243,17 +200,4 @@ export function decodeBytesMessage(bytes: Buffer): Buffer {
     }
   }
   return data;
-}
-
-function readVarint(bytes: Buffer, start: number): [number, number] {
-  let result = 0;
-  let multiplier = 1;
-  let pos = start;
-  for (;;) {
-    if (pos >= bytes.length) throw new Error("malformed BytesMessage: truncated varint");
-    const byte = bytes[pos++]!;
-    result += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return [result, pos];
-    multiplier *= 128;
-  }
 }

@@ -6,7 +6,7 @@
  */
 import http2 from "node:http2";
 import { Duplex, type Readable, type Writable } from "node:stream";
-import { parseStatusDetails } from "./status-details.js";
+import { parseStatusDetails } from "../proto/status.js";
 import { type BridgeTransport, LLB_BRIDGE_SERVICE } from "./transport.js";
 import { GatewayCallError } from "./types.js";
 
@@ -19,14 +19,14 @@ const UNAVAILABLE = 14;
 /** Messages above this are refused, like grpc-go's default receive limit on the daemon side (16 MiB in rpk). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export interface StdioTransportOptions {
+export interface PipeTransportOptions {
   /** Where the daemon's HTTP/2 bytes arrive (process.stdin in the frontend). */
   input: Readable;
   /** Where ours go (process.stdout); nothing else may ever write to it. */
   output: Writable;
 }
 
-export interface StdioBridgeTransport extends BridgeTransport {
+export interface PipeBridgeTransport extends BridgeTransport {
   /**
    * Drops the connection at once. A frontend should rather just exit after Return: a graceful close
    * (GOAWAY) makes buildkitd end the connection, and if that happens before the process has exited the
@@ -68,7 +68,7 @@ class PipePair extends Duplex {
   }
 }
 
-export function stdioBridgeTransport(options: StdioTransportOptions): StdioBridgeTransport {
+export function pipeBridgeTransport(options: PipeTransportOptions): PipeBridgeTransport {
   const session = http2.connect("http://buildkit-frontend", {
     createConnection: () => new PipePair(options.input, options.output),
     // Definitions and ReadFile answers are single DATA-heavy streams; a large window avoids stalls.
@@ -166,7 +166,7 @@ export function frame(message: Uint8Array): Buffer {
 }
 
 /** The single message of a unary answer. */
-export function unframe(method: string, body: Buffer): Buffer {
+function unframe(method: string, body: Buffer): Buffer {
   if (body.length === 0) return Buffer.alloc(0);
   if (body.length < 5) throw new GatewayCallError(method, INTERNAL, `${method}: truncated gRPC frame`);
   if (body[0] !== 0) throw new GatewayCallError(method, INTERNAL, `${method}: compressed answer (none was offered)`);

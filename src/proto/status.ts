@@ -3,7 +3,7 @@
  * google.rpc.Status whose `details` carry errdefs.Vertex / errdefs.Solve / errdefs.Source). Shared by the
  * Control client and every LLBBridge transport, so it takes plain values, not a grpc-js error.
  */
-import { codec } from "./proto.js";
+import { codec } from "./codec.js";
 
 export interface DaemonErrorDetails {
   /** gRPC status code. */
@@ -29,7 +29,7 @@ interface RpcStatus {
   details: AnyMessage[];
 }
 
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -73,9 +73,4 @@ export function parseStatusDetails(code: number, message: string, detailsBin?: U
     if (out[key] === undefined) delete out[key];
   }
   return out;
-}
-
-/** Encodes a google.rpc.Status (for LLBBridge.Return with an error). */
-export function encodeRpcStatus(code: number, message: string): Buffer {
-  return codec("google.rpc.Status").encode({ code, message, details: [] });
 }

@@ -168,6 +168,6 @@ export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-export function sortedKeys(record: Readonly<Record<string, unknown>>): string[] {
+function sortedKeys(record: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(record).sort(compareUtf8);
 }

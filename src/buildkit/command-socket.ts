@@ -1,7 +1,7 @@
 /**
  * A private unix socket whose every accepted connection is piped to a freshly spawned command's
  * stdin/stdout — how `docker-container://` reaches buildkitd (`docker exec -i NAME buildctl dial-stdio`).
- * grpc-js has no custom dialer, so this local bridge is the supported way to give it a stream.
+ * grpc-js has no custom dialer, so a local socket it can dial is the supported way to give it a stream.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-export interface StdioBridge {
+export interface CommandSocket {
   readonly socketPath: string;
   /** The last thing the command said on stderr, or its exit status, if it failed. */
   lastError(): string | undefined;
@@ -18,7 +18,7 @@ export interface StdioBridge {
   close(): void;
 }
 
-export async function startStdioBridge(argv: string[]): Promise<StdioBridge> {
+export async function startCommandSocket(argv: string[]): Promise<CommandSocket> {
   const [command, ...args] = argv;
   if (!command) throw new Error("empty dial-stdio command");
   const dir = mkdtempSync(path.join(os.tmpdir(), "rpk-bk-"));

@@ -5,10 +5,10 @@
  * Calls carry the build-id header like every LLBBridge call on the daemon socket.
  */
 import * as grpc from "@grpc/grpc-js";
+import { LLB_BRIDGE_SERVICE } from "../gateway/transport.js";
 import type { Platform } from "../llb/index.js";
-import { BUILD_ID_HEADER, grpcBridgeTransport } from "./grpc-transport.js";
-import { codec } from "./proto.js";
-import { LLB_BRIDGE_SERVICE } from "./transport.js";
+import { codec } from "../proto/codec.js";
+import { BUILD_ID_HEADER, grpcBridgeTransport } from "./bridge-transport.js";
 
 const PKG = "moby.buildkit.v1.frontend";
 const identity = (b: Buffer) => b;
