@@ -42,12 +42,10 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/buildkit/solve.ts solve",
   "src/buildkit/progress/trace.ts apply",
   "src/buildkit/progress/rawjson.ts toGoJson",
-  "src/cli/build-run.ts runBuild",
   "src/gateway/stdio-transport.ts stdioBridgeTransport",
   "src/gateway/stdio-transport.ts unary",
   "src/gateway/stdio-transport.ts <anonymous>",
   "src/runtime/http-front.ts invokeApi",
-  "frontend/options.ts parseFrontendOpts",
 ]);
 
 interface LongFunction {
