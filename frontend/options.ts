@@ -9,11 +9,17 @@
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, secretPath } from "../src/convert/options.js";
 import { UserError } from "../src/errors.js";
 import type { CacheImport } from "../src/gateway/types.js";
-import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "../src/plan/schema.js";
-import { GOARCH_OF } from "../src/plan/settings.js";
+import {
+  ARTIFACT_TYPES,
+  type ArtifactTypeName,
+  archOfPlatform,
+  LAMBDA_ARCHS,
+  LAMBDA_RUNTIMES,
+  type LambdaArchName,
+  type LambdaRuntimeName,
+} from "../src/plan/lambda.js";
 
-const LAMBDA_ARCHS: readonly LambdaArchName[] = ["x86_64", "arm64"];
-const LAMBDA_RUNTIMES: readonly LambdaRuntimeName[] = ["provided.al2", "provided.al2023"];
+export { platformOf as platformIdOf } from "../src/plan/lambda.js";
 
 export const DEFAULT_PLAN_FILE = "rpk.json";
 
@@ -64,14 +70,6 @@ export function frontendOptsFromEnv(env: Readonly<Record<string, string | undefi
   return opts;
 }
 
-const ARCH_OF_PLATFORM: Record<string, LambdaArchName> = {
-  "linux/amd64": "x86_64",
-  "linux/x86_64": "x86_64",
-  "linux/arm64": "arm64",
-  "linux/arm64/v8": "arm64",
-  "linux/aarch64": "arm64",
-};
-
 function parseArch(value: string): LambdaArchName {
   const trimmed = value.trim();
   if (trimmed === "amd64") return "x86_64";
@@ -87,7 +85,7 @@ function parsePlatforms(value: string): LambdaArchName[] {
   for (const raw of value.split(",")) {
     const platform = raw.trim();
     if (platform === "") continue;
-    const arch = ARCH_OF_PLATFORM[platform.toLowerCase()];
+    const arch = archOfPlatform(platform);
     if (!arch) {
       throw new UserError(`frontend option platform=${value}: ${platform} is not a Lambda platform`, {
         hint: "use linux/amd64, linux/arm64 or both, comma-separated",
@@ -109,7 +107,8 @@ function parseRuntime(value: string): LambdaRuntimeName {
 }
 
 function parseArtifact(value: string): ArtifactTypeName {
-  if (value === "zip" || value === "image") return value;
+  const artifact = ARTIFACT_TYPES.find((a) => a === value);
+  if (artifact) return artifact;
   throw new UserError(`frontend option output=${value} is not an rpk artifact`, { hint: "use zip or image" });
 }
 
@@ -273,9 +272,4 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
   const archs = reconcileArchs(archOpts, opts.platform);
   if (archs) request.archs = archs;
   return request;
-}
-
-/** `linux/amd64` / `linux/arm64`: how BuildKit names the platform of a per-platform result. */
-export function platformIdOf(arch: LambdaArchName): string {
-  return `linux/${GOARCH_OF[arch]}`;
 }

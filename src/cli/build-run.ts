@@ -9,6 +9,7 @@ import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
 import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
+import { archOfPlatform } from "../plan/lambda.js";
 import type { BuildArgs } from "./build-args.js";
 import { checkSecrets } from "./build-secrets.js";
 import { printBuildSummary } from "./build-summary.js";
@@ -20,7 +21,6 @@ import { replanWithProbe } from "./probe-replan.js";
 import { type OutputSpec, parseCacheSpec, parseOutputSpec, parseSecretSpec, parseSshSpec } from "./specs.js";
 
 const DEFAULT_OUTPUT = "dist/lambda";
-const PLATFORM_ARCH: Record<string, "x86_64" | "arm64"> = { "linux/amd64": "x86_64", "linux/arm64": "arm64" };
 
 /** The artifact the outputs ask for: zips for directories/tarballs, an image for image/oci/docker. */
 function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefined): Plan["artifact"] {
@@ -91,7 +91,7 @@ function forTarget(spec: OutputSpec, target: string, many: boolean): ExporterSpe
 /** `--platform` is another spelling of `--arch`; the copy of the flags carries the arch it names. */
 function withPlatformArch(args: BuildArgs): BuildArgs {
   if (!args.platform) return args;
-  const arch = PLATFORM_ARCH[args.platform];
+  const arch = archOfPlatform(args.platform);
   if (!arch) {
     throw new UsageError(`--platform ${args.platform} is not a Lambda platform`, {
       hint: "use linux/amd64 or linux/arm64",
