@@ -1,4 +1,4 @@
-import { type ConvertOptions, convertPlan, type GoPassthroughEnv } from "../convert/index.js";
+import { type ConvertOptions, convertPlan, type GoPassthroughEnv, type LambdaImageResult } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
@@ -48,7 +48,7 @@ export interface PlanBuildResult extends BuildResult {
   failed?: { name: string; output: string }[];
 }
 
-/** The options the probe's steps share with the build's (same download vertex, same context). */
+/** The convert options of a build: the probe's steps and the build's share them (same download vertex, same context). */
 function probeConvertOptions(
   options: BuildPlanOptions,
   buildPlatform: Platform,
@@ -72,6 +72,55 @@ function nativePlatform(workers: { platforms: Platform[] }[]): Platform {
   return first ? { os: first.os, architecture: first.architecture } : DEFAULT_PLATFORM;
 }
 
+/** Image output: the config of each (runtime, arch) Lambda base image the selected Lambdas start from. */
+async function resolveBaseConfigs(
+  bridge: LLBBridge,
+  plan: Plan,
+  targets: readonly string[] | undefined,
+): Promise<Map<string, ImageConfig>> {
+  const baseConfigs = new Map<string, ImageConfig>();
+  if (plan.artifact !== "image") return baseConfigs;
+  const wanted = new Set(targets ?? plan.targets.map((t) => t.name));
+  for (const target of plan.targets.filter((t) => wanted.has(t.name) && t.kind === "lambda")) {
+    const platform: Platform = { os: "linux", architecture: target.build.goarch };
+    const key = `${target.runtime}|${platform.architecture}`;
+    if (baseConfigs.has(key)) continue;
+    const resolved = await bridge.resolveImageConfig(lambdaBaseImage(target.runtime), {
+      platform,
+      logName: `[internal] load metadata for ${lambdaBaseImage(target.runtime)} (${platform.os}/${platform.architecture})`,
+    });
+    baseConfigs.set(key, resolved.config as ImageConfig);
+  }
+  return baseConfigs;
+}
+
+/** Image output: one Lambda image, solved on the daemon; its config goes to the exporter. */
+async function buildImageOutput(
+  bridge: LLBBridge,
+  images: LambdaImageResult[],
+  options: BuildPlanOptions,
+  marshalOptions: { platform: Platform; caps: string[] },
+): Promise<PlanBuildResult> {
+  if (images.length !== 1) {
+    throw new UserError(`image output builds one Lambda at a time, and ${images.length} are selected`, {
+      hint: `pick one with --target (${images.map((i) => i.target).join(", ")})`,
+    });
+  }
+  const image = images[0]!;
+  const definition = marshal(image.state, marshalOptions);
+  const ref = await bridge.solve({
+    definition,
+    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+  });
+  const imageConfig = image.config!;
+  return {
+    ref,
+    buildPlatform: marshalOptions.platform,
+    imageConfig,
+    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
+  };
+}
+
 export async function buildPlan(
   bridge: LLBBridge,
   planned: Plan,
@@ -89,59 +138,21 @@ export async function buildPlan(
       })
     : planned;
 
-  const baseConfigs = new Map<string, ImageConfig>();
-  if (plan.artifact === "image") {
-    const wanted = new Set(options.targets ?? plan.targets.map((t) => t.name));
-    for (const target of plan.targets.filter((t) => wanted.has(t.name) && t.kind === "lambda")) {
-      const platform: Platform = { os: "linux", architecture: target.build.goarch };
-      const key = `${target.runtime}|${platform.architecture}`;
-      if (baseConfigs.has(key)) continue;
-      const resolved = await bridge.resolveImageConfig(lambdaBaseImage(target.runtime), {
-        platform,
-        logName: `[internal] load metadata for ${lambdaBaseImage(target.runtime)} (${platform.os}/${platform.architecture})`,
-      });
-      baseConfigs.set(key, resolved.config as ImageConfig);
-    }
-  }
-
+  const baseConfigs = await resolveBaseConfigs(bridge, plan, options.targets);
+  // The same convert options as the probe's (same download vertex, same context), plus the base images.
   const converted = convertPlan(plan, {
-    ...(options.targets ? { targets: options.targets } : {}),
-    buildPlatform,
-    contextName: options.contextName ?? "context",
-    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
-    goEnv: options.goEnv ?? {},
-    network: options.network ?? "sandbox",
-    ...(options.secrets ? { secrets: options.secrets } : {}),
-    ...(options.ssh ? { ssh: true } : {}),
-    ...(options.noCache ? { noCache: true } : {}),
+    ...probeConvertOptions(options, buildPlatform),
     baseImageConfig: (runtime: LambdaRuntimeName, platform: Platform) =>
       baseConfigs.get(`${runtime}|${platform.architecture}`),
   });
-
+  const marshalOptions = { platform: buildPlatform, caps: llbCaps };
   if (converted.zip && converted.zipParts) {
     return buildZipOutput(bridge, converted.zipParts, {
-      marshalOptions: { platform: buildPlatform, caps: llbCaps },
+      marshalOptions,
       buildPlatform,
       ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
       ...(options.keepGoing ? { keepGoing: true } : {}),
     });
   }
-  if (converted.images.length !== 1) {
-    throw new UserError(`image output builds one Lambda at a time, and ${converted.images.length} are selected`, {
-      hint: `pick one with --target (${converted.images.map((i) => i.target).join(", ")})`,
-    });
-  }
-  const image = converted.images[0]!;
-  const definition = marshal(image.state, { platform: buildPlatform, caps: llbCaps });
-  const ref = await bridge.solve({
-    definition,
-    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
-  });
-  const imageConfig = image.config!;
-  return {
-    ref,
-    buildPlatform,
-    imageConfig,
-    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
-  };
+  return buildImageOutput(bridge, converted.images, options, marshalOptions);
 }

@@ -31,7 +31,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/llb/exec.ts marshal",
   "src/llb/exec.ts <anonymous>",
   "src/gateway/container.ts exec",
-  "src/build/build-plan.ts buildPlan",
   "src/buildkit/stdio-bridge.ts startStdioBridge",
   "src/buildkit/session/walk.ts walkEntries",
   "src/buildkit/session/session.ts registerServices",
