@@ -38,7 +38,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/gateway/stdio-transport.ts stdioBridgeTransport",
   "src/gateway/stdio-transport.ts unary",
   "src/gateway/stdio-transport.ts <anonymous>",
-  "src/runtime/http-front.ts invokeApi",
 ]);
 
 interface LongFunction {
