@@ -34,7 +34,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/buildkit/stdio-bridge.ts startStdioBridge",
   "src/buildkit/session/walk.ts walkEntries",
   "src/buildkit/session/session.ts registerServices",
-  "src/buildkit/progress/rawjson.ts toGoJson",
   "src/gateway/stdio-transport.ts stdioBridgeTransport",
   "src/gateway/stdio-transport.ts unary",
   "src/gateway/stdio-transport.ts <anonymous>",
