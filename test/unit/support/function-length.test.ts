@@ -32,7 +32,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/llb/exec.ts <anonymous>",
   "src/gateway/container.ts exec",
   "src/buildkit/stdio-bridge.ts startStdioBridge",
-  "src/buildkit/session/walk.ts walkEntries",
   "src/buildkit/session/session.ts registerServices",
   "src/gateway/stdio-transport.ts stdioBridgeTransport",
   "src/gateway/stdio-transport.ts unary",
