@@ -28,8 +28,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/analyze/package.ts assemblePackage",
   "src/analyze/modules.ts findBuildModules",
   "src/llb/fileop.ts actionBody",
-  "src/llb/exec.ts marshal",
-  "src/llb/exec.ts <anonymous>",
   "src/gateway/container.ts exec",
   "src/buildkit/stdio-bridge.ts startStdioBridge",
   "src/buildkit/session/session.ts registerServices",
