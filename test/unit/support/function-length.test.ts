@@ -27,7 +27,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/analyze/scan-go-file.ts scanText",
   "src/analyze/package.ts assemblePackage",
   "src/analyze/modules.ts findBuildModules",
-  "src/llb/fileop.ts actionBody",
   "src/gateway/container.ts exec",
   "src/buildkit/stdio-bridge.ts startStdioBridge",
   "src/buildkit/session/session.ts registerServices",
