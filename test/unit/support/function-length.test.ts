@@ -25,8 +25,6 @@ const NOT_YET_SPLIT = new Set<string>([
   "src/analyze/mod-syntax.ts parseModSyntax",
   "src/analyze/go-lexer.ts next",
   "src/analyze/scan-go-file.ts scanText",
-  "src/analyze/package.ts assemblePackage",
-  "src/analyze/modules.ts findBuildModules",
   "src/gateway/container.ts exec",
   "src/buildkit/stdio-bridge.ts startStdioBridge",
   "src/buildkit/session/session.ts registerServices",
