@@ -1,44 +1,17 @@
-import { type ConvertOptions, convertPlan, type GoPassthroughEnv, type LambdaImageResult } from "../convert/index.js";
+import { type ConvertOptions, convertPlan, type LambdaImageResult } from "../convert/index.js";
 import { UserError } from "../errors.js";
-import type { BuildResult, CacheImport, LLBBridge } from "../gateway/index.js";
+import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
-import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
+import { resolveUnknownTargets } from "./probe.js";
+import type { BuildRequest } from "./request.js";
 import { buildZipOutput } from "./zip-output.js";
 
 /**
  * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway
- * frontend runs it inside BuildKit. Same plan + options → same LLB → same bytes out.
+ * frontend runs it inside BuildKit. Same plan + request → same LLB → same bytes out.
  */
-export interface BuildPlanOptions {
-  /** Only these targets; for image output exactly one Lambda must remain. */
-  targets?: readonly string[];
-  /** Name of the local source carrying the Go sources; "context" like buildctl. */
-  contextName?: string;
-  /** Session serving that local source (client builds: our own; frontends: BUILDKIT_SESSION_ID). */
-  sessionId?: string;
-  goEnv?: GoPassthroughEnv;
-  network?: ConvertOptions["network"];
-  secrets?: ConvertOptions["secrets"];
-  ssh?: boolean;
-  cacheImports?: CacheImport[];
-  /** Ignore BuildKit's cache for every step (frontend opt `no-cache`, `rpk build --no-cache`). */
-  noCache?: boolean;
-  /** Called with progress-worthy notes (e.g. resolved base images); optional. */
-  log?: (message: string) => void;
-  /**
-   * Re-plans with dependency sources a probe read inside the build; given, targets the plan marks
-   * "probe-needed" are decided by that probe before anything else is built (see probe.ts).
-   */
-  resolveWithProbe?: ResolveWithProbe;
-  /**
-   * Zip output: when some targets fail to compile, output the ones that built, with manifest.json listing
-   * the failed (`rpk build --keep-going`, frontend opt `keep-going`); `failed` in the result names them.
-   */
-  keepGoing?: boolean;
-}
-
 export interface PlanBuildResult extends BuildResult {
   /** For image output: the image config handed to the exporter. */
   imageConfig?: ImageConfig;
@@ -50,7 +23,7 @@ export interface PlanBuildResult extends BuildResult {
 
 /** The convert options of a build: the probe's steps and the build's share them (same download vertex, same context). */
 function probeConvertOptions(
-  options: BuildPlanOptions,
+  options: BuildRequest,
   buildPlatform: Platform,
 ): ConvertOptions & { buildPlatform: Platform } {
   return {
@@ -98,7 +71,7 @@ async function resolveBaseConfigs(
 async function buildImageOutput(
   bridge: LLBBridge,
   images: LambdaImageResult[],
-  options: BuildPlanOptions,
+  options: BuildRequest,
   marshalOptions: { platform: Platform; caps: string[] },
 ): Promise<PlanBuildResult> {
   if (images.length !== 1) {
@@ -124,7 +97,7 @@ async function buildImageOutput(
 export async function buildPlan(
   bridge: LLBBridge,
   planned: Plan,
-  options: BuildPlanOptions = {},
+  options: BuildRequest = {},
 ): Promise<PlanBuildResult> {
   const ping = await bridge.ping();
   const buildPlatform = nativePlatform(ping.workers);

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BuildPlanOptions, buildPlan, compileFailuresError } from "../build/index.js";
+import { type BuildRequest, buildPlan, compileFailuresError } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
@@ -135,7 +135,7 @@ async function prepareBuild(args: BuildArgs) {
   const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
   const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
   const cacheExports = (args["cache-to"] ?? []).map((s) => parseCacheSpec(s, "--cache-to"));
-  const buildOptions: BuildPlanOptions = {
+  const buildOptions: BuildRequest = {
     goEnv,
     network: args.network,
     noCache: !args.cache,

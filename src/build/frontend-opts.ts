@@ -6,9 +6,9 @@
  */
 // Deep imports on purpose: this runs before the frontend's first Solve, so it must not pull in zod or grpc-js
 // (the plan schema and the converter load while the daemon serves that Solve).
-import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, secretPath } from "../src/convert/options.js";
-import { UserError } from "../src/errors.js";
-import type { CacheImport } from "../src/gateway/types.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, secretPath } from "../convert/options.js";
+import { UserError } from "../errors.js";
+import type { CacheImport } from "../gateway/types.js";
 import {
   ARTIFACT_TYPES,
   type ArtifactTypeName,
@@ -17,9 +17,8 @@ import {
   LAMBDA_RUNTIMES,
   type LambdaArchName,
   type LambdaRuntimeName,
-} from "../src/plan/lambda.js";
-
-export { platformOf as platformIdOf } from "../src/plan/lambda.js";
+} from "../plan/lambda.js";
+import type { BuildRequest } from "./request.js";
 
 export const DEFAULT_PLAN_FILE = "rpk.json";
 
@@ -272,4 +271,22 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
   const archs = reconcileArchs(archOpts, opts.platform);
   if (archs) request.archs = archs;
   return request;
+}
+
+/** The frontend's request → the one BuildRequest `rpk build` also makes (the context session may be its own). */
+export function buildRequestOf(request: FrontendRequest, log?: (message: string) => void): BuildRequest {
+  const contextSession = request.contextSessionId ?? request.sessionId;
+  return {
+    ...(request.targets ? { targets: request.targets } : {}),
+    contextName: request.contextName,
+    ...(contextSession ? { sessionId: contextSession } : {}),
+    goEnv: request.goEnv,
+    network: request.network,
+    noCache: request.noCache,
+    ...(request.keepGoing ? { keepGoing: true } : {}),
+    ...(request.secrets.length > 0 ? { secrets: request.secrets } : {}),
+    ...(request.ssh ? { ssh: true } : {}),
+    ...(request.cacheImports.length > 0 ? { cacheImports: request.cacheImports } : {}),
+    ...(log ? { log } : {}),
+  };
 }
