@@ -7,10 +7,10 @@
  * exit status 0, since a non-zero exit would replace whatever was returned.
  */
 import { performance } from "node:perf_hooks";
+import { type FrontendRequest, frontendOptsFromEnv, parseFrontendOpts } from "../src/build/frontend-opts.js";
 // Only what the first Solve needs is imported up front (no zod, no grpc-js, no converter): start-up time is
 // time every build waits.
 import { type BuildResult, GatewayClient, type LLBBridge, pipeBridgeTransport } from "../src/gateway/index.js";
-import { type FrontendRequest, frontendOptsFromEnv, parseFrontendOpts } from "./options.js";
 import { fetchPlanText } from "./plan-source.js";
 
 function log(message: string): void {

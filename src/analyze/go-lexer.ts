@@ -84,17 +84,26 @@ export class GoLexer {
   }
 
   next(): number {
+    const i = this.skipSpaceAndComments(this.pos);
+    this.tokLine = this.line;
+    if (i >= this.src.length) {
+      this.pos = i;
+      this.kind = EOF;
+      this.start = this.end = i;
+      return EOF;
+    }
+    this.start = i;
+    this.readToken(i);
+    this.pos = this.end;
+    return this.kind;
+  }
+
+  /** The offset of the next token from `i` (or the end): spaces, newlines and comments counted and passed. */
+  private skipSpaceAndComments(from: number): number {
     const src = this.src;
     const n = src.length;
-    let i = this.pos;
-    for (;;) {
-      if (i >= n) {
-        this.pos = i;
-        this.kind = EOF;
-        this.start = this.end = i;
-        this.tokLine = this.line;
-        return EOF;
-      }
+    let i = from;
+    while (i < n) {
       const c = src.charCodeAt(i);
       if (c === NL) {
         this.line++;
@@ -117,8 +126,13 @@ export class GoLexer {
         break;
       }
     }
-    this.start = i;
-    this.tokLine = this.line;
+    return i;
+  }
+
+  /** Reads the token starting at `i` (not at the end): sets its kind and end. */
+  private readToken(i: number): void {
+    const src = this.src;
+    const n = src.length;
     const c = src.charCodeAt(i);
     if (isIdentStart(c)) {
       let j = i + 1;
@@ -152,8 +166,6 @@ export class GoLexer {
       this.kind = PUNCT;
       this.end = i + 1;
     }
-    this.pos = this.end;
-    return this.kind;
   }
 
   /**

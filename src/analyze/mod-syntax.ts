@@ -119,6 +119,62 @@ function toArg(token: RawToken, file: string): ModToken {
   return { raw: token.text, value, quoted: true };
 }
 
+/** Statements read so far, comments waiting for the next statement, and the open `verb (` block. */
+interface ModParser {
+  file: string;
+  lines: ModLine[];
+  pending: string[]; // whole-line comments waiting for the next statement
+  block?: { verb: string; line: number; comments: string[] };
+}
+
+function failAt(parser: ModParser, problem: string, at: number): never {
+  throw new UserError(problem, { where: `${parser.file}:${at}` });
+}
+
+/** One line of tokens (no newline, no comment): a statement, a block's opening or closing, or a block entry. */
+function addStatement(parser: ModParser, lineTokens: RawToken[], suffixComment: string | undefined, lineNo: number) {
+  const { file, block } = parser;
+  const head = lineTokens[0]!;
+  if (block) {
+    if (head.kind === "punct" && head.text === ")") {
+      if (lineTokens.length > 1) failAt(parser, "unexpected text after ) closing the block", lineNo);
+      parser.block = undefined;
+      parser.pending = [];
+      return;
+    }
+    const leadingComments = parser.pending.length > 0 ? parser.pending : block.comments;
+    const args = lineTokens.map((t) => toArg(t, file));
+    parser.lines.push({ verb: block.verb, args, line: lineNo, suffixComment, leadingComments, inBlock: true });
+    parser.pending = [];
+    return;
+  }
+  if (head.kind !== "ident") failAt(parser, `unexpected ${quoteInput(head.text)} at start of line`, lineNo);
+  const last = lineTokens[lineTokens.length - 1]!;
+  if (lineTokens.length === 2 && last.kind === "punct" && last.text === "(") {
+    parser.block = { verb: head.text, line: lineNo, comments: parser.pending };
+    parser.pending = [];
+    return;
+  }
+  const parenAt = lineTokens.findIndex((t) => t.kind === "punct" && (t.text === "(" || t.text === ")"));
+  if (parenAt >= 0) {
+    failAt(
+      parser,
+      `unexpected ${lineTokens[parenAt]!.text}: a block opens with "${quoteInput(head.text).slice(1, -1)} (" at the end of a line`,
+      lineNo,
+    );
+  }
+  const args = lineTokens.slice(1).map((t) => toArg(t, file));
+  parser.lines.push({
+    verb: head.text,
+    args,
+    line: lineNo,
+    suffixComment,
+    leadingComments: parser.pending,
+    inBlock: false,
+  });
+  parser.pending = [];
+}
+
 /** Splits a go.mod / go.work text into statements; throws UserError (`file:line`) on syntax errors. */
 export function parseModSyntax(text: string, file: string): ModLine[] {
   const tokens = tokenize(text, file);
@@ -128,23 +184,17 @@ export function parseModSyntax(text: string, file: string): ModLine[] {
     previousKind = token.kind;
     token = nextToken(tokens);
   };
-  const lines: ModLine[] = [];
-  let pending: string[] = []; // whole-line comments waiting for the next statement
-  let block: { verb: string; line: number; comments: string[] } | undefined;
-  const fail = (problem: string, at: number): never => {
-    throw new UserError(problem, { where: `${file}:${at}` });
-  };
-
+  const parser: ModParser = { file, lines: [], pending: [] };
   while (token.kind !== "eof") {
     const first = token;
     if (first.kind === "newline") {
       // A blank line detaches comments from what follows.
-      if (previousKind === "newline") pending = [];
+      if (previousKind === "newline") parser.pending = [];
       advance();
       continue;
     }
     if (first.kind === "comment") {
-      pending.push(first.text);
+      parser.pending.push(first.text);
       advance();
       continue;
     }
@@ -156,52 +206,10 @@ export function parseModSyntax(text: string, file: string): ModLine[] {
       else lineTokens.push(token);
       advance();
     }
-    const lineNo = first.line;
-    const head = lineTokens[0]!;
-    if (block) {
-      if (head.kind === "punct" && head.text === ")") {
-        if (lineTokens.length > 1) fail("unexpected text after ) closing the block", lineNo);
-        block = undefined;
-        pending = [];
-        continue;
-      }
-      lines.push({
-        verb: block.verb,
-        args: lineTokens.map((t) => toArg(t, file)),
-        line: lineNo,
-        suffixComment,
-        leadingComments: pending.length > 0 ? pending : block.comments,
-        inBlock: true,
-      });
-      pending = [];
-      continue;
-    }
-    if (head.kind !== "ident") fail(`unexpected ${quoteInput(head.text)} at start of line`, lineNo);
-    const last = lineTokens[lineTokens.length - 1]!;
-    if (lineTokens.length === 2 && last.kind === "punct" && last.text === "(") {
-      block = { verb: head.text, line: lineNo, comments: pending };
-      pending = [];
-      continue;
-    }
-    const parenAt = lineTokens.findIndex((t) => t.kind === "punct" && (t.text === "(" || t.text === ")"));
-    if (parenAt >= 0) {
-      fail(
-        `unexpected ${lineTokens[parenAt]!.text}: a block opens with "${quoteInput(head.text).slice(1, -1)} (" at the end of a line`,
-        lineNo,
-      );
-    }
-    lines.push({
-      verb: head.text,
-      args: lineTokens.slice(1).map((t) => toArg(t, file)),
-      line: lineNo,
-      suffixComment,
-      leadingComments: pending,
-      inBlock: false,
-    });
-    pending = [];
+    addStatement(parser, lineTokens, suffixComment, first.line);
   }
-  if (block) fail(`unterminated ${block.verb} block: missing )`, block.line);
-  return lines;
+  if (parser.block) failAt(parser, `unterminated ${parser.block.verb} block: missing )`, parser.block.line);
+  return parser.lines;
 }
 
 /** Module versions as the go command accepts them in go.mod: canonical semver with a leading v. */

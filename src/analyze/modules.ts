@@ -128,53 +128,54 @@ function checkedReplaceDir(root: string, local: LocalReplace, required: boolean,
   return undefined;
 }
 
-/** Finds the modules of the build rooted at `root` (absolute). */
-export function findBuildModules(root: string): BuildModules {
-  const warnings: string[] = [];
-  const modules: ModuleInfo[] = [];
-  const byDir = new Map<string, ModuleInfo>();
-  const add = (m: ModuleInfo) => {
-    byDir.set(m.dir, m);
-    modules.push(m);
-  };
-  let workspace: BuildModules["workspace"];
-  const replaces = new Map<string, LocalReplace>(); // key: old path (+ version)
-  const keyOf = (r: ModuleReplace) => `${r.oldPath}@${r.oldVersion ?? ""}`;
+/** The modules found so far, by directory, and the local replaces still to follow. */
+interface ModuleSet {
+  modules: ModuleInfo[];
+  byDir: Map<string, ModuleInfo>;
+  replaces: Map<string, LocalReplace>; // key: old path (+ version)
+}
 
-  const workText = readText(path.join(root, "go.work"), "go.work");
-  if (workText !== undefined) {
-    const work = parseGoWork(workText, "go.work");
-    workspace = { file: "go.work", work, hasGoWorkSum: existsSync(path.join(root, "go.work.sum")) };
-    for (const use of work.use) {
-      const rel = checkedUseDir(root, use);
-      if (byDir.has(dotDir(rel))) continue;
-      add(loadModule(root, rel, "workspace")!);
-    }
-    for (const m of modules) {
-      for (const r of localReplaces(root, m.dir, joinRel(plainDir(m.dir), "go.mod"), m.goMod.replace)) {
-        replaces.set(keyOf(r.replace), r);
-      }
-    }
-    // go.work replaces override the modules' replaces of the same module (and version).
-    for (const r of work.replace) {
-      replaces.delete(keyOf(r));
-      if (r.oldVersion === undefined) {
-        for (const [key, existing] of replaces) if (existing.replace.oldPath === r.oldPath) replaces.delete(key);
-      }
-    }
-    for (const r of localReplaces(root, "", "go.work", work.replace)) replaces.set(keyOf(r.replace), r);
-  } else {
-    const m = loadModule(root, "", "root");
-    if (!m) return standaloneOnly(root, moduleDirsBelow(root));
-    add(m);
-    for (const r of localReplaces(root, "", "go.mod", m.goMod.replace)) replaces.set(keyOf(r.replace), r);
+function addModule(set: ModuleSet, m: ModuleInfo): void {
+  set.byDir.set(m.dir, m);
+  set.modules.push(m);
+}
+
+const replaceKey = (r: ModuleReplace) => `${r.oldPath}@${r.oldVersion ?? ""}`;
+
+/** go.work's use list and replaces; go.work replaces override the modules' own for the same module. */
+function loadWorkspace(root: string, workText: string, set: ModuleSet): NonNullable<BuildModules["workspace"]> {
+  const work = parseGoWork(workText, "go.work");
+  const workspace = { file: "go.work", work, hasGoWorkSum: existsSync(path.join(root, "go.work.sum")) };
+  for (const use of work.use) {
+    const rel = checkedUseDir(root, use);
+    if (set.byDir.has(dotDir(rel))) continue;
+    addModule(set, loadModule(root, rel, "workspace")!);
   }
+  for (const m of set.modules) {
+    for (const r of localReplaces(root, m.dir, joinRel(plainDir(m.dir), "go.mod"), m.goMod.replace)) {
+      set.replaces.set(replaceKey(r.replace), r);
+    }
+  }
+  // go.work replaces override the modules' replaces of the same module (and version).
+  for (const r of work.replace) {
+    set.replaces.delete(replaceKey(r));
+    if (r.oldVersion === undefined) {
+      for (const [key, existing] of set.replaces) if (existing.replace.oldPath === r.oldPath) set.replaces.delete(key);
+    }
+  }
+  for (const r of localReplaces(root, "", "go.work", work.replace)) set.replaces.set(replaceKey(r.replace), r);
+  return workspace;
+}
 
-  const sortedReplaces = [...replaces.values()].sort((a, b) => compareStrings(keyOf(a.replace), keyOf(b.replace)));
-  const required = new Set(modules.flatMap((m) => m.goMod.require.map((r) => r.path)));
-  for (const local of sortedReplaces) {
+/** Adds each local replacement directory's module, warning when it has no go.mod or another module path. */
+function addReplacements(root: string, set: ModuleSet, warnings: string[]): void {
+  const sorted = [...set.replaces.values()].sort((a, b) =>
+    compareStrings(replaceKey(a.replace), replaceKey(b.replace)),
+  );
+  const required = new Set(set.modules.flatMap((m) => m.goMod.require.map((r) => r.path)));
+  for (const local of sorted) {
     const rel = checkedReplaceDir(root, local, required.has(local.replace.oldPath), warnings);
-    if (rel === undefined || byDir.has(dotDir(rel))) continue;
+    if (rel === undefined || set.byDir.has(dotDir(rel))) continue;
     const { replace, file } = local;
     const where = `${file}: replace ${replace.oldPath} => ${replace.newPath}`;
     const m = loadModule(root, rel, "replace");
@@ -189,9 +190,11 @@ export function findBuildModules(root: string): BuildModules {
         warningLine(`the replacement's go.mod declares module ${m.path}`, where, `make it module ${replace.oldPath}`),
       );
     }
-    add(m);
+    addModule(set, m);
   }
+}
 
+function warnDuplicatePaths(modules: ModuleInfo[], warnings: string[]): void {
   const seenPaths = new Map<string, string>();
   for (const m of modules) {
     if (m.origin === "standalone") continue;
@@ -203,6 +206,27 @@ export function findBuildModules(root: string): BuildModules {
     }
     seenPaths.set(m.path, m.dir);
   }
+}
+
+/** Finds the modules of the build rooted at `root` (absolute). */
+export function findBuildModules(root: string): BuildModules {
+  const warnings: string[] = [];
+  const set: ModuleSet = { modules: [], byDir: new Map(), replaces: new Map() };
+  const { modules } = set;
+  let workspace: BuildModules["workspace"];
+
+  const workText = readText(path.join(root, "go.work"), "go.work");
+  if (workText !== undefined) {
+    workspace = loadWorkspace(root, workText, set);
+  } else {
+    const m = loadModule(root, "", "root");
+    if (!m) return standaloneOnly(root, moduleDirsBelow(root));
+    addModule(set, m);
+    for (const r of localReplaces(root, "", "go.mod", m.goMod.replace)) set.replaces.set(replaceKey(r.replace), r);
+  }
+  addReplacements(root, set, warnings);
+  warnDuplicatePaths(modules, warnings);
+
   const inBuild = new Set(modules.map((m) => plainDir(m.dir)));
   const nestedDirs = nestedModuleDirs(root, inBuild);
   if (workspace) {

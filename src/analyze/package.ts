@@ -91,15 +91,17 @@ export function assemblePackage(d: DirectoryScan, warnings: string[]): PackageIn
     lambdaStarts,
   };
   if (pkg.name === "main" && mainFuncs.length > 1) pkg.mainFuncs = mainFuncs;
-  if (cgoFile !== undefined) {
+  const cgoReason = cgoReasonOf(cgoFile, sortedImports, dir);
+  if (cgoReason) {
     pkg.cgo = true;
-    pkg.cgoReason = `${cgoFile} imports "C"`;
-  } else {
-    const needsCgo = sortedImports.find((i) => knownCgoModule(i) !== undefined);
-    if (needsCgo) {
-      pkg.cgo = true;
-      pkg.cgoReason = `${dir} imports ${needsCgo}, which needs cgo`;
-    }
+    pkg.cgoReason = cgoReason;
   }
   return pkg;
+}
+
+/** Why a package needs cgo: a file importing "C" in every build, or an import known to need it. */
+function cgoReasonOf(cgoFile: string | undefined, sortedImports: string[], dir: string): string | undefined {
+  if (cgoFile !== undefined) return `${cgoFile} imports "C"`;
+  const needsCgo = sortedImports.find((i) => knownCgoModule(i) !== undefined);
+  return needsCgo ? `${dir} imports ${needsCgo}, which needs cgo` : undefined;
 }

@@ -302,21 +302,7 @@ function scanText(text: string, decode: Decode, options: ScanOptions): GoFileSca
   if (header.goBuild !== undefined) scan.constraint = header.goBuild;
   else if (header.plusBuild.length > 0) scan.constraint = header.plusBuild.join("\n");
 
-  if (options.tags) {
-    const name = baseName(options.file);
-    try {
-      const select = (tags: ReadonlySet<string>) =>
-        matchFileName(name, tags) && (scan.constraint === undefined || evalBuildConstraint(scan.constraint, tags));
-      scan.buildsWithCgo = select(options.tags.withCgo);
-      scan.buildsWithoutCgo = select(options.tags.withoutCgo);
-    } catch (error) {
-      if (!(error instanceof ConstraintSyntaxError)) throw error;
-      scan.problem = `${options.file}: ${error.message}`;
-      scan.buildsWithCgo = scan.buildsWithoutCgo = false;
-      return scan;
-    }
-    if (!scan.buildsWithCgo && !scan.buildsWithoutCgo) return scan;
-  }
+  if (options.tags && !selectByTags(scan, options.file, options.tags)) return scan;
 
   const lex = new GoLexer(text);
   // Directive comments are collected from the start (cheaply: only `//go:` comments are kept) so that a
@@ -342,17 +328,49 @@ function scanText(text: string, decode: Decode, options: ScanOptions): GoFileSca
     else if (truncated) return incomplete(); // it may come later in the file
   }
 
+  return scanDeclarations(lex, scan, { decode, directives, mayEmbed, truncated });
+}
+
+/**
+ * Sets whether the file builds with and without cgo under the build's tags; false when it builds in neither
+ * (or its constraint does not parse: then `problem` says why) and the scan stops there.
+ */
+function selectByTags(scan: GoFileScan, file: string, tags: NonNullable<ScanOptions["tags"]>): boolean {
+  const name = baseName(file);
+  try {
+    const select = (set: ReadonlySet<string>) =>
+      matchFileName(name, set) && (scan.constraint === undefined || evalBuildConstraint(scan.constraint, set));
+    scan.buildsWithCgo = select(tags.withCgo);
+    scan.buildsWithoutCgo = select(tags.withoutCgo);
+  } catch (error) {
+    if (!(error instanceof ConstraintSyntaxError)) throw error;
+    scan.problem = `${file}: ${error.message}`;
+    scan.buildsWithCgo = scan.buildsWithoutCgo = false;
+    return false;
+  }
+  return scan.buildsWithCgo || scan.buildsWithoutCgo;
+}
+
+/** After the imports: lambda.Start calls and //go:embed patterns, read only when the imports call for them. */
+function scanDeclarations(
+  lex: GoLexer,
+  scan: GoFileScan,
+  state: { decode: Decode; directives: LineComment[]; mayEmbed: boolean; truncated: boolean },
+): GoFileScan {
   let wantsLambda = false;
   let importsEmbed = false;
   for (const i of scan.imports) {
     if (START_FUNCS.has(i.path) && i.name !== "_") wantsLambda = true;
     else if (i.path === "embed") importsEmbed = true;
   }
-  const wantsEmbed = mayEmbed && importsEmbed;
+  const wantsEmbed = state.mayEmbed && importsEmbed;
   if (!wantsLambda && !wantsEmbed) return scan;
-  if (truncated) return incomplete();
+  if (state.truncated) {
+    scan.incomplete = true;
+    return scan;
+  }
   if (wantsLambda) findLambdaStarts(lex, scan);
   else while (lex.next() !== EOF);
-  if (wantsEmbed) collectEmbeds(directives, scan, decode);
+  if (wantsEmbed) collectEmbeds(state.directives, scan, state.decode);
   return scan;
 }

@@ -1,45 +1,17 @@
-import { type ConvertOptions, convertPlan, type GoPassthroughEnv } from "../convert/index.js";
+import { type ConvertOptions, convertPlan, type LambdaImageResult } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
-import type { TypedAttrs } from "../proto/shapes.js";
-import { type ResolveWithProbe, resolveUnknownTargets } from "./probe.js";
+import { resolveUnknownTargets } from "./probe.js";
+import type { BuildRequest } from "./request.js";
 import { buildZipOutput } from "./zip-output.js";
 
 /**
  * The build function, written once: `rpk build` runs it client-side against the daemon, the gateway
- * frontend runs it inside BuildKit. Same plan + options → same LLB → same bytes out.
+ * frontend runs it inside BuildKit. Same plan + request → same LLB → same bytes out.
  */
-export interface BuildPlanOptions {
-  /** Only these targets; for image output exactly one Lambda must remain. */
-  targets?: readonly string[];
-  /** Name of the local source carrying the Go sources; "context" like buildctl. */
-  contextName?: string;
-  /** Session serving that local source (client builds: our own; frontends: BUILDKIT_SESSION_ID). */
-  sessionId?: string;
-  goEnv?: GoPassthroughEnv;
-  network?: ConvertOptions["network"];
-  secrets?: ConvertOptions["secrets"];
-  ssh?: boolean;
-  cacheImports?: TypedAttrs[];
-  /** Ignore BuildKit's cache for every step (frontend opt `no-cache`, `rpk build --no-cache`). */
-  noCache?: boolean;
-  /** Called with progress-worthy notes (e.g. resolved base images); optional. */
-  log?: (message: string) => void;
-  /**
-   * Re-plans with dependency sources a probe read inside the build; given, targets the plan marks
-   * "probe-needed" are decided by that probe before anything else is built (see probe.ts).
-   */
-  resolveWithProbe?: ResolveWithProbe;
-  /**
-   * Zip output: when some targets fail to compile, output the ones that built, with manifest.json listing
-   * the failed (`rpk build --keep-going`, frontend opt `keep-going`); `failed` in the result names them.
-   */
-  keepGoing?: boolean;
-}
-
 export interface PlanBuildResult extends BuildResult {
   /** For image output: the image config handed to the exporter. */
   imageConfig?: ImageConfig;
@@ -49,9 +21,9 @@ export interface PlanBuildResult extends BuildResult {
   failed?: { name: string; output: string }[];
 }
 
-/** The options the probe's steps share with the build's (same download vertex, same context). */
+/** The convert options of a build: the probe's steps and the build's share them (same download vertex, same context). */
 function probeConvertOptions(
-  options: BuildPlanOptions,
+  options: BuildRequest,
   buildPlatform: Platform,
 ): ConvertOptions & { buildPlatform: Platform } {
   return {
@@ -73,10 +45,59 @@ function nativePlatform(workers: { platforms: Platform[] }[]): Platform {
   return first ? { os: first.os, architecture: first.architecture } : DEFAULT_PLATFORM;
 }
 
+/** Image output: the config of each (runtime, arch) Lambda base image the selected Lambdas start from. */
+async function resolveBaseConfigs(
+  bridge: LLBBridge,
+  plan: Plan,
+  targets: readonly string[] | undefined,
+): Promise<Map<string, ImageConfig>> {
+  const baseConfigs = new Map<string, ImageConfig>();
+  if (plan.artifact !== "image") return baseConfigs;
+  const wanted = new Set(targets ?? plan.targets.map((t) => t.name));
+  for (const target of plan.targets.filter((t) => wanted.has(t.name) && t.kind === "lambda")) {
+    const platform: Platform = { os: "linux", architecture: target.build.goarch };
+    const key = `${target.runtime}|${platform.architecture}`;
+    if (baseConfigs.has(key)) continue;
+    const resolved = await bridge.resolveImageConfig(lambdaBaseImage(target.runtime), {
+      platform,
+      logName: `[internal] load metadata for ${lambdaBaseImage(target.runtime)} (${platform.os}/${platform.architecture})`,
+    });
+    baseConfigs.set(key, resolved.config as ImageConfig);
+  }
+  return baseConfigs;
+}
+
+/** Image output: one Lambda image, solved on the daemon; its config goes to the exporter. */
+async function buildImageOutput(
+  bridge: LLBBridge,
+  images: LambdaImageResult[],
+  options: BuildRequest,
+  marshalOptions: { platform: Platform; caps: string[] },
+): Promise<PlanBuildResult> {
+  if (images.length !== 1) {
+    throw new UserError(`image output builds one Lambda at a time, and ${images.length} are selected`, {
+      hint: `pick one with --target (${images.map((i) => i.target).join(", ")})`,
+    });
+  }
+  const image = images[0]!;
+  const definition = marshal(image.state, marshalOptions);
+  const ref = await bridge.solve({
+    definition,
+    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+  });
+  const imageConfig = image.config!;
+  return {
+    ref,
+    buildPlatform: marshalOptions.platform,
+    imageConfig,
+    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
+  };
+}
+
 export async function buildPlan(
   bridge: LLBBridge,
   planned: Plan,
-  options: BuildPlanOptions = {},
+  options: BuildRequest = {},
 ): Promise<PlanBuildResult> {
   const ping = await bridge.ping();
   const buildPlatform = nativePlatform(ping.workers);
@@ -90,59 +111,21 @@ export async function buildPlan(
       })
     : planned;
 
-  const baseConfigs = new Map<string, ImageConfig>();
-  if (plan.artifact === "image") {
-    const wanted = new Set(options.targets ?? plan.targets.map((t) => t.name));
-    for (const target of plan.targets.filter((t) => wanted.has(t.name) && t.kind === "lambda")) {
-      const platform: Platform = { os: "linux", architecture: target.build.goarch };
-      const key = `${target.runtime}|${platform.architecture}`;
-      if (baseConfigs.has(key)) continue;
-      const resolved = await bridge.resolveImageConfig(lambdaBaseImage(target.runtime), {
-        platform,
-        logName: `[internal] load metadata for ${lambdaBaseImage(target.runtime)} (${platform.os}/${platform.architecture})`,
-      });
-      baseConfigs.set(key, resolved.config as ImageConfig);
-    }
-  }
-
+  const baseConfigs = await resolveBaseConfigs(bridge, plan, options.targets);
+  // The same convert options as the probe's (same download vertex, same context), plus the base images.
   const converted = convertPlan(plan, {
-    ...(options.targets ? { targets: options.targets } : {}),
-    buildPlatform,
-    contextName: options.contextName ?? "context",
-    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
-    goEnv: options.goEnv ?? {},
-    network: options.network ?? "sandbox",
-    ...(options.secrets ? { secrets: options.secrets } : {}),
-    ...(options.ssh ? { ssh: true } : {}),
-    ...(options.noCache ? { noCache: true } : {}),
+    ...probeConvertOptions(options, buildPlatform),
     baseImageConfig: (runtime: LambdaRuntimeName, platform: Platform) =>
       baseConfigs.get(`${runtime}|${platform.architecture}`),
   });
-
+  const marshalOptions = { platform: buildPlatform, caps: llbCaps };
   if (converted.zip && converted.zipParts) {
     return buildZipOutput(bridge, converted.zipParts, {
-      marshalOptions: { platform: buildPlatform, caps: llbCaps },
+      marshalOptions,
       buildPlatform,
       ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
       ...(options.keepGoing ? { keepGoing: true } : {}),
     });
   }
-  if (converted.images.length !== 1) {
-    throw new UserError(`image output builds one Lambda at a time, and ${converted.images.length} are selected`, {
-      hint: `pick one with --target (${converted.images.map((i) => i.target).join(", ")})`,
-    });
-  }
-  const image = converted.images[0]!;
-  const definition = marshal(image.state, { platform: buildPlatform, caps: llbCaps });
-  const ref = await bridge.solve({
-    definition,
-    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
-  });
-  const imageConfig = image.config!;
-  return {
-    ref,
-    buildPlatform,
-    imageConfig,
-    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
-  };
+  return buildImageOutput(bridge, converted.images, options, marshalOptions);
 }

@@ -1,5 +1,6 @@
-export { type BuildPlanOptions, buildPlan, type PlanBuildResult } from "./build-plan.js";
+export { buildPlan, type PlanBuildResult } from "./build-plan.js";
 export { compileFailureLines, compileFailuresError } from "./compile-failures.js";
+export { buildPlatforms, type PlatformSettings } from "./multi-platform.js";
 export {
   type BundleFile,
   parseProbeBundle,
@@ -7,3 +8,4 @@ export {
   resolveUnknownTargets,
   unknownTargets,
 } from "./probe.js";
+export type { BuildRequest } from "./request.js";

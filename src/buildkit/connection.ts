@@ -59,81 +59,97 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc-node.flow_control_window": HTTP2_WINDOW_BYTES,
 };
 
-/** Connects and waits until the daemon is reachable, or throws a one-line UserError. */
-export async function connect(options: ConnectOptions): Promise<BuildkitConnection> {
-  const { address } = options;
-  let bridge: CommandSocket | undefined;
-  let target: string;
-  let credentials = grpc.credentials.createInsecure();
-  const channelOptions: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
+/** Where grpc-js dials for an address, with which credentials; a docker-container address gets a bridge. */
+interface DialTarget {
+  scheme: string;
+  target: string;
+  credentials: grpc.ChannelCredentials;
+  channelOptions: grpc.ChannelOptions;
+  bridge?: CommandSocket;
+}
 
+async function dialTarget(options: ConnectOptions): Promise<DialTarget> {
+  const { address } = options;
+  const channelOptions: grpc.ChannelOptions = { ...CHANNEL_OPTIONS };
+  const insecure = grpc.credentials.createInsecure();
   const scheme = /^([a-z-]+):\/\//.exec(address)?.[1];
   switch (scheme) {
     case "unix":
-      target = address;
-      break;
+      return { scheme, target: address, credentials: insecure, channelOptions };
     case "tcp": {
-      target = address.slice("tcp://".length);
-      if (options.tls) {
-        credentials = grpc.credentials.createSsl(
-          options.tls.ca ?? null,
-          options.tls.key ?? null,
-          options.tls.cert ?? null,
-        );
-        if (options.tls.serverName) channelOptions["grpc.ssl_target_name_override"] = options.tls.serverName;
-      }
-      break;
+      const target = address.slice("tcp://".length);
+      if (!options.tls) return { scheme, target, credentials: insecure, channelOptions };
+      const { ca, key, cert, serverName } = options.tls;
+      if (serverName) channelOptions["grpc.ssl_target_name_override"] = serverName;
+      return {
+        scheme,
+        target,
+        credentials: grpc.credentials.createSsl(ca ?? null, key ?? null, cert ?? null),
+        channelOptions,
+      };
     }
     case "docker-container": {
       const name = address.slice("docker-container://".length).replace(/\/+$/, "");
       if (!name) throw new UserError(`invalid BuildKit address ${address}: missing container name`);
       const argv = options.stdioCommand?.(name) ?? ["docker", "exec", "-i", name, "buildctl", "dial-stdio"];
-      bridge = await startCommandSocket(argv);
-      target = `unix://${bridge.socketPath}`;
+      const bridge = await startCommandSocket(argv);
       // The socket path is private; make the :authority a stable, readable value.
       channelOptions["grpc.default_authority"] = "localhost";
-      break;
+      return { scheme, target: `unix://${bridge.socketPath}`, credentials: insecure, channelOptions, bridge };
     }
     default:
       throw new UserError(`unsupported BuildKit address ${JSON.stringify(address)}`, {
         hint: "use unix:///path/to/buildkitd.sock, tcp://host:port or docker-container://name",
       });
   }
+}
 
-  if (scheme !== "docker-container") {
-    const refused = await probeSocket(address, Math.min(options.connectTimeoutMs ?? 10_000, 5_000));
+/** Fails fast, in one line, when the socket refuses or the TLS handshake fails (grpc-js would only time out). */
+async function checkReachable(options: ConnectOptions, dial: DialTarget): Promise<void> {
+  const { address } = options;
+  const timeoutMs = Math.min(options.connectTimeoutMs ?? 10_000, 5_000);
+  if (dial.scheme !== "docker-container") {
+    const refused = await probeSocket(address, timeoutMs);
     if (refused) {
       throw new UserError(`cannot reach BuildKit daemon at ${address}: ${refused}`, {
         hint: "is buildkitd running? Point --addr (or BUILDKIT_HOST) at it",
       });
     }
   }
-
-  if (scheme === "tcp" && options.tls) {
-    const failure = await probeTls(target, options.tls, Math.min(options.connectTimeoutMs ?? 10_000, 5_000));
+  if (dial.scheme === "tcp" && options.tls) {
+    const failure = await probeTls(dial.target, options.tls, timeoutMs);
     if (failure) {
       throw new UserError(`cannot reach BuildKit daemon at ${address}: ${failure}`, {
         hint: "check --tlscacert, --tlscert, --tlskey and --tlsservername",
       });
     }
   }
+}
 
-  const client = new grpc.Client(target, credentials, channelOptions);
+/** Waits for the channel, or for the docker-container bridge to fail, whichever comes first. */
+async function readyOrBridgeFailure(client: grpc.Client, bridge: CommandSocket | undefined, timeoutMs: number) {
+  const ready = waitForReady(client, timeoutMs);
+  if (!bridge) return ready;
+  const failed = bridge.failed.then((reason) => Promise.reject(new Error(reason)));
+  // Whichever loses the race settles later; nobody is waiting for it then.
+  ready.catch(() => undefined);
+  failed.catch(() => undefined);
+  await Promise.race([ready, failed]);
+}
+
+/** Connects and waits until the daemon is reachable, or throws a one-line UserError. */
+export async function connect(options: ConnectOptions): Promise<BuildkitConnection> {
+  const { address } = options;
+  const dial = await dialTarget(options);
+  const { bridge } = dial;
+  await checkReachable(options, dial);
+  const client = new grpc.Client(dial.target, dial.credentials, dial.channelOptions);
   const close = () => {
     client.close();
     bridge?.close();
   };
   try {
-    const ready = waitForReady(client, options.connectTimeoutMs ?? 10_000);
-    if (bridge) {
-      const failed = bridge.failed.then((reason) => Promise.reject(new Error(reason)));
-      // Whichever loses the race settles later; nobody is waiting for it then.
-      ready.catch(() => undefined);
-      failed.catch(() => undefined);
-      await Promise.race([ready, failed]);
-    } else {
-      await ready;
-    }
+    await readyOrBridgeFailure(client, bridge, options.connectTimeoutMs ?? 10_000);
   } catch (error) {
     close();
     const reason = bridge?.lastError() ?? (error instanceof Error ? error.message : String(error));

@@ -12,6 +12,7 @@ import { grpcBridgeTransport } from "./bridge-transport.js";
 import type { BuildkitConnection } from "./connection.js";
 import { ControlClient } from "./control.js";
 import { BuildError, daemonErrorDetails, describeCallError, isServiceError, transportError } from "./errors.js";
+import { FailureTracker } from "./failure-tracker.js";
 import { commitOutput, discardOutput, type StagedOutput, stageOutput, writeFailure } from "./outputs.js";
 import type { SolveStatus } from "./progress/types.js";
 import { newIdentifier, type Session } from "./session/session.js";
@@ -54,6 +55,81 @@ export interface SolveResult {
 /** After the build function failed, give the daemon this long to finish on its own before cancelling. */
 const CANCEL_AFTER_BUILD_FAILURE_MS = 5000;
 
+/** Stages each exporter's client-side output and tells the session where to write it (pushed as they stage). */
+async function stageExporters(exporters: ExporterSpec[], session: Session, staged: (StagedOutput | undefined)[]) {
+  for (const [index, exporter] of exporters.entries()) {
+    const output = exporter.output
+      ? await stageOutput(exporter.type, exporter.attrs ?? {}, exporter.output)
+      : undefined;
+    staged.push(output);
+    if (output) session.setExportTarget(index, output.target);
+  }
+}
+
+/** The Control.Solve request for these options. */
+function solveRequest(options: SolveOptions, ref: string, sessionId: string) {
+  return {
+    ref,
+    session: sessionId,
+    definition: options.definition ? definitionBytes(options.definition) : undefined,
+    frontend: options.frontend,
+    frontendAttrs: options.frontendAttrs,
+    frontendInputs: options.frontendInputs
+      ? Object.fromEntries(Object.entries(options.frontendInputs).map(([k, d]) => [k, definitionBytes(d)]))
+      : undefined,
+    exporters: (options.exporters ?? []).map((e) => ({ type: e.type, attrs: e.attrs ?? {} })),
+    cacheImports: options.cacheImports,
+    cacheExports: options.cacheExports,
+    entitlements: options.entitlements,
+  };
+}
+
+/** A Solve under way: what waiting for its outcome needs. */
+interface RunningSolve {
+  solving: Promise<Record<string, string>>;
+  solveCancel: AbortController;
+  statusDone: Promise<void>;
+  failures: FailureTracker;
+  session: Session;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Runs the client-side build function over the LLBBridge of this Solve; when it fails, the daemon gets a
+ * moment to finish on its own before the Solve is cancelled. Resolves with that failure, if any.
+ */
+async function runClientBuild(options: SolveOptions, ref: string, running: RunningSolve): Promise<unknown> {
+  if (!options.build) return undefined;
+  const bridge = new GatewayClient(grpcBridgeTransport(options.client.client, ref), running.solveCancel.signal);
+  const buildFailure = await runBuildFunction(options.build, bridge);
+  if (buildFailure !== undefined) {
+    const timer = setTimeout(() => running.solveCancel.abort(), CANCEL_AFTER_BUILD_FAILURE_MS);
+    await running.solving.catch(() => undefined);
+    clearTimeout(timer);
+  }
+  return buildFailure;
+}
+
+/** The exporters' response, or the failure in one line naming the step (the build function's comes first). */
+async function solveOutcome(running: RunningSolve, buildFailure: unknown): Promise<Record<string, string>> {
+  const { signal, session, failures } = running;
+  let exporterResponse: Record<string, string>;
+  try {
+    exporterResponse = await running.solving;
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    if (buildFailure !== undefined) throw asTransportError(buildFailure, failures.names, session.serverError);
+    await settleWithin(running.statusDone, 2000);
+    throw toBuildError(error, {
+      names: failures.names,
+      lastFailed: failures.blame(error),
+      serverError: session.serverError,
+    });
+  }
+  if (buildFailure !== undefined) throw asTransportError(buildFailure, failures.names, session.serverError);
+  return exporterResponse;
+}
+
 export async function solve(options: SolveOptions): Promise<SolveResult> {
   const { client, session, signal } = options;
   const ref = options.ref ?? newIdentifier();
@@ -61,83 +137,26 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
   if (signal?.aborted) throw abortError(signal);
   if (options.definition && options.build) throw new Error("solve: pass either a definition or a build function");
 
-  const exporters = options.exporters ?? [];
   const staged: (StagedOutput | undefined)[] = [];
   const ownsSession = !session.started;
   const solveCancel = new AbortController();
   const statusCancel = new AbortController();
   const onAbort = () => solveCancel.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
-
-  const vertexNames = new Map<string, string>();
-  const vertexErrors = new Map<string, string>();
-  let lastFailedVertex: string | undefined;
+  const failures = new FailureTracker();
   const trackStatus = (status: SolveStatus) => {
-    for (const v of status.vertexes) {
-      if (v.name) vertexNames.set(v.digest, v.name);
-      // Blame the step that failed first, not siblings cancelled because of it.
-      if (v.error) vertexErrors.set(v.digest, v.error);
-      if (v.error && !isCancellation(v.error) && lastFailedVertex === undefined) lastFailedVertex = v.digest;
-    }
+    failures.track(status);
     options.onStatus?.(status);
   };
 
-  let statusDone: Promise<void> = Promise.resolve();
   try {
-    for (const [index, exporter] of exporters.entries()) {
-      const output = exporter.output
-        ? await stageOutput(exporter.type, exporter.attrs ?? {}, exporter.output)
-        : undefined;
-      staged.push(output);
-      if (output) session.setExportTarget(index, output.target);
-    }
+    await stageExporters(options.exporters ?? [], session, staged);
     if (ownsSession) await session.start(control);
-
-    statusDone = control.status(ref, trackStatus, statusCancel.signal).catch(() => undefined);
-    const solving = control.solve(
-      {
-        ref,
-        session: session.id,
-        definition: options.definition ? definitionBytes(options.definition) : undefined,
-        frontend: options.frontend,
-        frontendAttrs: options.frontendAttrs,
-        frontendInputs: options.frontendInputs
-          ? Object.fromEntries(Object.entries(options.frontendInputs).map(([k, d]) => [k, definitionBytes(d)]))
-          : undefined,
-        exporters: exporters.map((e) => ({ type: e.type, attrs: e.attrs ?? {} })),
-        cacheImports: options.cacheImports,
-        cacheExports: options.cacheExports,
-        entitlements: options.entitlements,
-      },
-      solveCancel.signal,
-    );
-
-    let buildFailure: unknown;
-    if (options.build) {
-      const bridge = new GatewayClient(grpcBridgeTransport(client.client, ref), solveCancel.signal);
-      buildFailure = await runBuildFunction(options.build, bridge);
-      if (buildFailure !== undefined) {
-        const timer = setTimeout(() => solveCancel.abort(), CANCEL_AFTER_BUILD_FAILURE_MS);
-        await solving.catch(() => undefined);
-        clearTimeout(timer);
-      }
-    }
-
-    let exporterResponse: Record<string, string>;
-    try {
-      exporterResponse = await solving;
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames, session.serverError);
-      await settleWithin(statusDone, 2000);
-      throw toBuildError(error, {
-        names: vertexNames,
-        lastFailed: blameVertex(error, vertexErrors) ?? lastFailedVertex,
-        serverError: session.serverError,
-      });
-    }
-    if (buildFailure !== undefined) throw asTransportError(buildFailure, vertexNames, session.serverError);
-
+    const statusDone = control.status(ref, trackStatus, statusCancel.signal).catch(() => undefined);
+    const solving = control.solve(solveRequest(options, ref, session.id), solveCancel.signal);
+    const running: RunningSolve = { solving, solveCancel, statusDone, failures, session, signal };
+    const buildFailure = await runClientBuild(options, ref, running);
+    const exporterResponse = await solveOutcome(running, buildFailure);
     for (const output of staged) if (output) await commitOutput(output);
     await settleWithin(statusDone, 2000);
     return { ref, exporterResponse };
@@ -203,20 +222,6 @@ function asTransportError(failure: unknown, names: Map<string, string>, serverEr
       ...(serverError ? { serverError } : {}),
     }) ?? failure
   );
-}
-
-/** The vertex whose own error is the one the daemon reports (siblings fail later with "context canceled"). */
-function blameVertex(error: unknown, errors: Map<string, string>): string | undefined {
-  const message = isServiceError(error) ? error.details : error instanceof Error ? error.message : "";
-  if (!message) return undefined;
-  for (const [digest, text] of errors) {
-    if (!isCancellation(text) && message.includes(text)) return digest;
-  }
-  return undefined;
-}
-
-function isCancellation(message: string): boolean {
-  return /context canceled|context cancelled/i.test(message);
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -2,13 +2,14 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildPlan, compileFailuresError } from "../build/index.js";
+import { type BuildRequest, buildPlan, compileFailuresError } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
 import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
+import { archOfPlatform } from "../plan/lambda.js";
 import type { BuildArgs } from "./build-args.js";
 import { checkSecrets } from "./build-secrets.js";
 import { printBuildSummary } from "./build-summary.js";
@@ -20,7 +21,6 @@ import { replanWithProbe } from "./probe-replan.js";
 import { type OutputSpec, parseCacheSpec, parseOutputSpec, parseSecretSpec, parseSshSpec } from "./specs.js";
 
 const DEFAULT_OUTPUT = "dist/lambda";
-const PLATFORM_ARCH: Record<string, "x86_64" | "arm64"> = { "linux/amd64": "x86_64", "linux/arm64": "arm64" };
 
 /** The artifact the outputs ask for: zips for directories/tarballs, an image for image/oci/docker. */
 function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefined): Plan["artifact"] {
@@ -87,15 +87,31 @@ function forTarget(spec: OutputSpec, target: string, many: boolean): ExporterSpe
   return { type: spec.type, attrs, ...(spec.dest ? { output: fill(spec.dest) } : {}) };
 }
 
-export async function runBuild(args: BuildArgs): Promise<void> {
-  if (args.platform) {
-    const arch = PLATFORM_ARCH[args.platform];
-    if (!arch)
-      throw new UsageError(`--platform ${args.platform} is not a Lambda platform`, {
-        hint: "use linux/amd64 or linux/arm64",
-      });
-    args.arch = arch;
+/** `--platform` is another spelling of `--arch`; the copy of the flags carries the arch it names. */
+function withPlatformArch(args: BuildArgs): BuildArgs {
+  if (!args.platform) return args;
+  const arch = archOfPlatform(args.platform);
+  if (!arch) {
+    throw new UsageError(`--platform ${args.platform} is not a Lambda platform`, {
+      hint: "use linux/amd64 or linux/arm64",
+    });
   }
+  return { ...args, arch };
+}
+
+/** The TLS material for the daemon connection, checked before dialling; undefined when no TLS flag is given. */
+async function daemonTls(args: BuildArgs) {
+  const tls = {
+    ca: await readPem(args.tlscacert, "--tlscacert", "certificate"),
+    cert: await readPem(args.tlscert, "--tlscert", "certificate"),
+    key: await readPem(args.tlskey, "--tlskey", "key"),
+    ...(args.tlsservername ? { serverName: args.tlsservername } : {}),
+  };
+  return tls.ca || tls.cert || tls.key || args.tlsservername ? tls : undefined;
+}
+
+/** Everything one `rpk build` needs before it dials the daemon: flags and environment, checked and parsed. */
+async function prepareBuild(args: BuildArgs) {
   const outputs = (args.output?.length ? args.output : [DEFAULT_OUTPUT]).map(parseOutputSpec);
   const artifact = artifactOf(outputs, args.artifact);
   const progressMode = parseProgressMode(args.progress);
@@ -107,7 +123,6 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   if (artifact === "image" && imageTargets.length === 0) {
     throw new UserError("image output needs a Lambda target", { hint: "the selected targets are all commands" });
   }
-
   // Targets the plan could not decide (dependency sources missing here) are probed inside the build.
   const resolveWithProbe = replanWithProbe(args, artifact);
   const probeOptions = resolveWithProbe
@@ -119,99 +134,138 @@ export async function runBuild(args: BuildArgs): Promise<void> {
   const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
   const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
   const cacheExports = (args["cache-to"] ?? []).map((s) => parseCacheSpec(s, "--cache-to"));
-  const tls = {
-    ca: await readPem(args.tlscacert, "--tlscacert", "certificate"),
-    cert: await readPem(args.tlscert, "--tlscert", "certificate"),
-    key: await readPem(args.tlskey, "--tlskey", "key"),
-    ...(args.tlsservername ? { serverName: args.tlsservername } : {}),
+  const buildOptions: BuildRequest = {
+    goEnv,
+    network: args.network,
+    noCache: !args.cache,
+    secrets: secrets.map((s) => ({ id: s.id, target: secretPath(s.id) })),
+    ssh: ssh.length > 0,
+    cacheImports,
+    ...probeOptions,
+    ...(args["keep-going"] ? { keepGoing: true } : {}),
   };
-  const useTls = Boolean(tls.ca || tls.cert || tls.key || args.tlsservername);
+  return {
+    outputs,
+    progressMode,
+    plan,
+    dir,
+    settings,
+    targets,
+    wanted,
+    imageTargets,
+    secrets,
+    ssh,
+    cacheExports,
+    buildOptions,
+  };
+}
 
+type PreparedBuild = Awaited<ReturnType<typeof prepareBuild>>;
+
+interface RoundContext {
+  args: BuildArgs;
+  build: PreparedBuild;
+  connection: Awaited<ReturnType<typeof connect>>;
+  signal: AbortSignal;
+  /** Targets that failed to compile under --keep-going, gathered across rounds. */
+  failed: { name: string; output: string }[];
+}
+
+/** The session a Solve serves: the build context, secrets, SSH agents and registry auth of this machine. */
+function buildSession({ dir, secrets, ssh }: PreparedBuild): Session {
+  return new Session({
+    sharedKey: resolve(dir),
+    sources: { context: dir },
+    secrets: Object.fromEntries(secrets.map((s) => [s.id, s.source])),
+    env: process.env,
+    ssh: Object.fromEntries(ssh.map((s) => [s.id, s.socket])),
+    auth: { configDir: process.env.DOCKER_CONFIG ?? join(homedir(), ".docker") },
+  });
+}
+
+/** One Solve: the zips of every selected target, or (target given) the image of one Lambda. */
+async function solveRound(ctx: RoundContext, target: string | undefined, rounds: number) {
+  const { build } = ctx;
+  const exporters = build.outputs.map((o) => (target ? forTarget(o, target, rounds > 1) : forTarget(o, "", false)));
+  const session = buildSession(build);
+  const renderer = createProgressRenderer({
+    mode: build.progressMode,
+    stream: process.stderr,
+    isTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns,
+    rows: process.stderr.rows,
+    color: !process.env.NO_COLOR,
+  });
+  const targets = target ? [target] : build.targets;
+  try {
+    const result = await solve({
+      client: ctx.connection,
+      session,
+      exporters,
+      cacheImports: build.buildOptions.cacheImports ?? [],
+      cacheExports: build.cacheExports,
+      entitlements: ctx.args.network === "host" ? ["network.host"] : [],
+      signal: ctx.signal,
+      onStatus: (status: SolveStatus) => renderer.update(status),
+      build: async (bridge) => {
+        const built = await buildPlan(bridge, build.plan, {
+          ...(targets ? { targets } : {}),
+          sessionId: session.id,
+          ...build.buildOptions,
+        });
+        ctx.failed.push(...(built.failed ?? []));
+        return built;
+      },
+    });
+    renderer.done();
+    return { ...(target ? { target } : {}), response: result.exporterResponse };
+  } catch (error) {
+    renderer.done(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/** A failed build in one line: Ctrl-C says nothing was written (exit 130); a base-image pull names its flag. */
+function explainBuildFailure(error: unknown, args: BuildArgs, build: PreparedBuild, signal: AbortSignal): unknown {
+  // Ctrl-C: solve cancelled the daemon's build and discarded staged outputs; say so in one line, exit 130.
+  if (signal.aborted && error instanceof Error && error.name === "AbortError") {
+    return new UserError("interrupted: the build was cancelled and no output was written", {
+      exitCode: 130,
+      cause: error,
+    });
+  }
+  return explainImagePullFailure(error, {
+    plan: build.plan,
+    settings: build.settings,
+    ...(args["go-image"] ? { goImageFlag: args["go-image"] } : {}),
+    ...(args.plan ? { planFile: args.plan } : {}),
+  });
+}
+
+export async function runBuild(flags: BuildArgs): Promise<void> {
+  const args = withPlatformArch(flags);
+  const build = await prepareBuild(args);
+  const tls = await daemonTls(args);
   const address = await daemonAddress(args.addr);
-  const connection = await connect({ address, ...(useTls ? { tls } : {}) });
+  const connection = await connect({ address, ...(tls ? { tls } : {}) });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigint);
+  const ctx: RoundContext = { args, build, connection, signal: controller.signal, failed: [] };
   const responses: { target?: string; response: Record<string, string> }[] = [];
-  const failed: { name: string; output: string }[] = [];
   try {
     // One Solve for zips; one per Lambda for images (an image export holds one image).
-    const rounds: (string | undefined)[] = artifact === "image" ? imageTargets : [undefined];
-    for (const target of rounds) {
-      const exporters = outputs.map((o) =>
-        target ? forTarget(o, target, rounds.length > 1) : forTarget(o, "", false),
-      );
-      const session = new Session({
-        sharedKey: resolve(dir),
-        sources: { context: dir },
-        secrets: Object.fromEntries(secrets.map((s) => [s.id, s.source])),
-        env: process.env,
-        ssh: Object.fromEntries(ssh.map((s) => [s.id, s.socket])),
-        auth: { configDir: process.env.DOCKER_CONFIG ?? join(homedir(), ".docker") },
-      });
-      const renderer = createProgressRenderer({
-        mode: progressMode,
-        stream: process.stderr,
-        isTTY: Boolean(process.stderr.isTTY),
-        columns: process.stderr.columns,
-        rows: process.stderr.rows,
-        color: !process.env.NO_COLOR,
-      });
-      try {
-        const result = await solve({
-          client: connection,
-          session,
-          exporters,
-          cacheImports,
-          cacheExports,
-          entitlements: args.network === "host" ? ["network.host"] : [],
-          signal: controller.signal,
-          onStatus: (status: SolveStatus) => renderer.update(status),
-          build: async (bridge) => {
-            const built = await buildPlan(bridge, plan, {
-              ...(target ? { targets: [target] } : targets ? { targets } : {}),
-              sessionId: session.id,
-              goEnv,
-              network: args.network,
-              noCache: !args.cache,
-              secrets: secrets.map((s) => ({ id: s.id, target: secretPath(s.id) })),
-              ssh: ssh.length > 0,
-              cacheImports,
-              ...probeOptions,
-              ...(args["keep-going"] ? { keepGoing: true } : {}),
-            });
-            failed.push(...(built.failed ?? []));
-            return built;
-          },
-        });
-        renderer.done();
-        responses.push({ ...(target ? { target } : {}), response: result.exporterResponse });
-      } catch (error) {
-        renderer.done(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      }
-    }
+    const rounds: (string | undefined)[] = build.plan.artifact === "image" ? build.imageTargets : [undefined];
+    for (const target of rounds) responses.push(await solveRound(ctx, target, rounds.length));
   } catch (error) {
-    // Ctrl-C: solve cancelled the daemon's build and discarded staged outputs; say so in one line, exit 130.
-    if (controller.signal.aborted && error instanceof Error && error.name === "AbortError") {
-      throw new UserError("interrupted: the build was cancelled and no output was written", {
-        exitCode: 130,
-        cause: error,
-      });
-    }
-    throw explainImagePullFailure(error, {
-      plan,
-      settings,
-      ...(args["go-image"] ? { goImageFlag: args["go-image"] } : {}),
-      ...(args.plan ? { planFile: args.plan } : {}),
-    });
+    throw explainBuildFailure(error, args, build, controller.signal);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
     connection.close();
   }
-  await printBuildSummary({ outputs, responses, stream: process.stdout });
+  await printBuildSummary({ outputs: build.outputs, responses, stream: process.stdout });
   // --keep-going: the output holds what built; the build still failed.
-  if (failed.length > 0) throw compileFailuresError(failed, wanted.length - failed.length);
+  if (ctx.failed.length > 0) throw compileFailuresError(ctx.failed, build.wanted.length - ctx.failed.length);
 }

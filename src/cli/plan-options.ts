@@ -1,14 +1,22 @@
 import type { Argv } from "yargs";
 import { DEFAULT_CONFIG_FILE } from "../plan/config-file.js";
+import {
+  ARTIFACT_TYPES,
+  type ArtifactTypeName,
+  LAMBDA_ARCHS,
+  LAMBDA_RUNTIMES,
+  type LambdaArchName,
+  type LambdaRuntimeName,
+} from "../plan/lambda.js";
 
 /** Flags shared by every command that plans (plan, info, llb, build). */
 export interface PlanArgs {
   dir: string;
   config?: string;
   target?: string[];
-  arch?: "x86_64" | "arm64";
-  runtime?: "provided.al2" | "provided.al2023";
-  artifact?: "zip" | "image";
+  arch?: LambdaArchName;
+  runtime?: LambdaRuntimeName;
+  artifact?: ArtifactTypeName;
   tags?: string[];
   ldflags?: string;
   env?: string[];
@@ -26,12 +34,12 @@ export async function withPlanOptions<T>(yargs: Argv<T>) {
     .positional("dir", { type: "string", default: ".", describe: "Go source root (a module or go.work root)" })
     .option("config", { type: "string", describe: `config file (default: DIR/${DEFAULT_CONFIG_FILE} when present)` })
     .option("target", { type: "string", array: true, describe: "build only these targets (repeatable)" })
-    .option("arch", { choices: ["x86_64", "arm64"] as const, describe: "Lambda architecture [default: x86_64]" })
+    .option("arch", { choices: LAMBDA_ARCHS, describe: "Lambda architecture [default: x86_64]" })
     .option("runtime", {
-      choices: ["provided.al2", "provided.al2023"] as const,
+      choices: LAMBDA_RUNTIMES,
       describe: "Lambda runtime [default: provided.al2023]",
     })
-    .option("artifact", { choices: ["zip", "image"] as const, describe: "what to produce [default: zip]" })
+    .option("artifact", { choices: ARTIFACT_TYPES, describe: "what to produce [default: zip]" })
     .option("tags", { type: "string", array: true, describe: "extra Go build tags (repeatable)" })
     .option("ldflags", { type: "string", describe: "extra -ldflags (appended to -s -w)" })
     .option("env", { type: "string", array: true, describe: "extra compile environment KEY=VALUE (repeatable)" })

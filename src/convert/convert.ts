@@ -63,10 +63,23 @@ export function selectTargets(plan: Plan, names: readonly string[] | undefined):
   });
 }
 
-/** Turns a plan into LLB states: toolchain → module download → one compile per target → zips or images. */
-export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertResult {
-  const buildPlatform = options.buildPlatform ?? DEFAULT_PLATFORM;
-  const targets = selectTargets(plan, options.targets);
+/** The states compiles start from: the toolchains, the module download, cgo roots, shared-package builds. */
+interface CompileRoots {
+  toolchain: State;
+  context: State;
+  afterDownload: State;
+  /** Where a target compiles when no shared-package build serves it. */
+  imageRoot: (target: PlanTarget) => State;
+  /** The toolchain state of a Go image (one per image). */
+  toolchainFor: (ref: string) => State;
+}
+
+function compileRoots(
+  plan: Plan,
+  options: ConvertOptions,
+  targets: PlanTarget[],
+  buildPlatform: Platform,
+): CompileRoots {
   const toolchains = new Map<string, State>();
   const toolchainFor = (ref: string): State => {
     let state = toolchains.get(ref);
@@ -93,62 +106,74 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
     }
     return target.image === plan.go.image ? afterDownload : toolchainFor(target.image);
   };
+  return { toolchain, context, afterDownload, imageRoot, toolchainFor };
+}
 
+/**
+ * Shared-package builds per group of targets, and the root the zip tool builds on: the first shared build
+ * in the plan's own image on the build platform (its objects are warm), else the module download.
+ */
+function sharedRoots(
+  plan: Plan,
+  options: ConvertOptions,
+  targets: PlanTarget[],
+  roots: CompileRoots,
+  buildPlatform: Platform,
+) {
   const rootByTarget = new Map<string, State>();
-  let toolRoot = afterDownload;
+  let toolRoot = roots.afterDownload;
   for (const group of sharedPackageGroups(plan, targets)) {
     const first = group.targets[0]!;
-    const shared = compileSharedPackages({ group, plan, root: imageRoot(first), context, convert: options });
+    const shared = compileSharedPackages({
+      group,
+      plan,
+      root: roots.imageRoot(first),
+      context: roots.context,
+      convert: options,
+    });
     for (const target of group.targets) rootByTarget.set(target.name, shared);
     if (
       first.image === plan.go.image &&
       first.build.goarch === buildPlatform.architecture &&
-      toolRoot === afterDownload
+      toolRoot === roots.afterDownload
     ) {
       toolRoot = shared;
     }
   }
-  const compile = (target: PlanTarget, artifact?: ArtifactPackaging): CompiledTarget =>
-    compileTarget({
-      target,
-      plan,
-      root: rootByTarget.get(target.name) ?? imageRoot(target),
-      context,
-      convert: options,
-      ...(artifact ? { artifact } : {}),
-    });
+  return { rootByTarget, toolRoot };
+}
 
-  if (plan.artifact === "image") {
-    const lambdas = targets.filter((t) => t.kind === "lambda");
-    if (lambdas.length === 0) {
-      throw new UserError("image output needs at least one Lambda target", {
-        hint: "pick a Lambda with --target, or use --artifact zip for commands",
-      });
-    }
-    const images = lambdas.map((target) => {
-      const platform: Platform = { os: "linux", architecture: target.build.goarch };
-      const baseConfig = options.baseImageConfig?.(target.runtime, platform);
-      const state = lambdaImage({
-        target,
-        binary: compile(target).output,
-        platform,
-        noCache: options.noCache ?? false,
-        ...(baseConfig ? { baseConfig } : {}),
-      });
-      return {
-        target: target.name,
-        platform,
-        state,
-        ...(baseConfig ? { config: lambdaImageConfig(baseConfig, target, platform) } : {}),
-      };
+type Compile = (target: PlanTarget, artifact?: ArtifactPackaging) => CompiledTarget;
+
+/** Image artifact: one Lambda image per Lambda target, on that target's platform. */
+function imageResults(targets: PlanTarget[], compile: Compile, options: ConvertOptions): LambdaImageResult[] {
+  const lambdas = targets.filter((t) => t.kind === "lambda");
+  if (lambdas.length === 0) {
+    throw new UserError("image output needs at least one Lambda target", {
+      hint: "pick a Lambda with --target, or use --artifact zip for commands",
     });
-    return { artifact: "image", targets, images };
   }
+  return lambdas.map((target) => {
+    const platform: Platform = { os: "linux", architecture: target.build.goarch };
+    const baseConfig = options.baseImageConfig?.(target.runtime, platform);
+    const state = lambdaImage({
+      target,
+      binary: compile(target).output,
+      platform,
+      noCache: options.noCache ?? false,
+      ...(baseConfig ? { baseConfig } : {}),
+    });
+    return {
+      target: target.name,
+      platform,
+      state,
+      ...(baseConfig ? { config: lambdaImageConfig(baseConfig, target, platform) } : {}),
+    };
+  });
+}
 
-  const noCache = options.noCache ?? false;
-  // rpkzip.go needs Go 1.18: an older plan compiles it in rpk's tool image (a static binary runs anywhere).
-  const toolImage = zipToolImage(plan);
-  const tool = zipTool(toolImage === plan.go.image ? toolRoot : toolchainFor(toolImage), noCache);
+/** Zip artifact: each target's zip (or command binary), its digest record and its capture compile. */
+function zipParts(targets: PlanTarget[], compile: Compile, toolchain: State, tool: State, noCache: boolean): ZipParts {
   const artifacts = targets.map((target): ZipArtifact => {
     const zip = target.kind === "lambda";
     const file = zip ? `${target.name}.zip` : target.output;
@@ -156,6 +181,31 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
     const capture = compile(target, { tool, file, zip, capture: true }).digest!;
     return { target, file, state: output, digest: digest!, capture };
   });
-  const zipParts: ZipParts = { toolchain, tool, artifacts, noCache };
-  return { artifact: "zip", targets, zip: zipOutput(zipParts), images: [], zipParts };
+  return { toolchain, tool, artifacts, noCache };
+}
+
+/** Turns a plan into LLB states: toolchain → module download → one compile per target → zips or images. */
+export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertResult {
+  const buildPlatform = options.buildPlatform ?? DEFAULT_PLATFORM;
+  const targets = selectTargets(plan, options.targets);
+  const roots = compileRoots(plan, options, targets, buildPlatform);
+  const { rootByTarget, toolRoot } = sharedRoots(plan, options, targets, roots, buildPlatform);
+  const compile: Compile = (target, artifact) =>
+    compileTarget({
+      target,
+      plan,
+      root: rootByTarget.get(target.name) ?? roots.imageRoot(target),
+      context: roots.context,
+      convert: options,
+      ...(artifact ? { artifact } : {}),
+    });
+  if (plan.artifact === "image") {
+    return { artifact: "image", targets, images: imageResults(targets, compile, options) };
+  }
+  const noCache = options.noCache ?? false;
+  // rpkzip.go needs Go 1.18: an older plan compiles it in rpk's tool image (a static binary runs anywhere).
+  const toolImage = zipToolImage(plan);
+  const tool = zipTool(toolImage === plan.go.image ? toolRoot : roots.toolchainFor(toolImage), noCache);
+  const parts = zipParts(targets, compile, roots.toolchain, tool, noCache);
+  return { artifact: "zip", targets, zip: zipOutput(parts), images: [], zipParts: parts };
 }

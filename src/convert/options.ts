@@ -57,6 +57,14 @@ export function step(name: string, options: { noCache?: boolean }): { customName
   return options.noCache ? { customName: name, ignoreCache: true } : { customName: name };
 }
 
+/**
+ * Where a secret is mounted: `netrc` where Go's module fetcher reads credentials, others under /run/secrets.
+ * One rule for `rpk build --secret` and the frontend's `secrets` opt.
+ */
+export function secretPath(id: string): string {
+  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
+}
+
 /** Paths and cache ids inside the toolchain containers. */
 export const LAYOUT = {
   src: "/src",

@@ -2,7 +2,10 @@ import { type CacheMount, image, type Mount, type Platform, type State } from ".
 import type { PlanTarget } from "../plan/schema.js";
 import { cgoCross } from "./cgo.js";
 import type { ConvertOptions } from "./options.js";
-import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT } from "./options.js";
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT, secretPath } from "./options.js";
+
+// Kept importable from here for existing callers; the rule lives in options.ts (zod-free, the frontend uses it).
+export { secretPath };
 
 /** The golang image on the build platform, with the environment every Go step shares. */
 export function toolchainState(ref: string, platform: Platform, noCache = false): State {
@@ -59,11 +62,6 @@ export const buildCacheMount: CacheMount = {
   id: LAYOUT.gocacheId,
   sharing: "shared",
 };
-
-/** Where a secret is mounted: `netrc` where Go's module fetcher reads credentials, others under /run/secrets. */
-export function secretPath(id: string): string {
-  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
-}
 
 /**
  * Secret and SSH mounts of the module download: every secret the build was given (private modules need

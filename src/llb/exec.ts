@@ -116,43 +116,55 @@ export class ExecOp implements Vertex {
     return [...seen];
   }
 
+  /** The process environment as sent: SSH_AUTH_SOCK for a forwarded agent, PATH for daemons that need it. */
+  private execEnv(ctx: MarshalContext, ssh: (SshMount & { dest: string })[], caps: string[]): EnvEntries {
+    let env: EnvEntries = this.base.values.env;
+    if (ssh[0] && getEnvValue(env, "SSH_AUTH_SOCK") === undefined) env = setEnv(env, "SSH_AUTH_SOCK", ssh[0].dest);
+    if (ctx.caps) {
+      // Old daemons need the client to supply PATH; new ones advertise that they set it.
+      if (!ctx.caps.has(Caps.execMetaSetsDefaultPath)) {
+        if (ctx.platform.os !== "windows") env = setEnvDefault(env, "PATH", DEFAULT_UNIX_PATH);
+      } else {
+        caps.push(Caps.execMetaSetsDefaultPath);
+      }
+    }
+    return env;
+  }
+
+  /** The daemon capabilities this exec's options and mounts rely on, appended to `caps` in BuildKit's order. */
+  private pushFeatureCaps(caps: string[], sshMounts: number): void {
+    const o = this.options;
+    const values = this.base.values;
+    if (o.validExitCodes) caps.push(Caps.execValidExitCode);
+    if (o.ulimits?.length) caps.push(Caps.execMetaUlimit);
+    if (values.network !== 0) caps.push(Caps.execMetaNetwork);
+    if (values.security !== 0) caps.push(Caps.execMetaSecurity);
+    if (o.proxyEnv) caps.push(Caps.execMetaProxy);
+    caps.push(Caps.execMetaBase);
+    for (const m of this.mounts) {
+      if (m.selector) caps.push(Caps.execMountSelector);
+      if (m.cache) caps.push(Caps.execMountCache, Caps.execMountCacheSharing);
+      else if (m.tmpfs) {
+        caps.push(Caps.execMountTmpfs);
+        if (m.tmpfs.size > 0) caps.push(Caps.execMountTmpfsSize);
+      } else if (m.source) caps.push(Caps.execMountBind);
+      if (m.contentCache !== MountContentCache.Default) caps.push(Caps.execMountContentCache);
+    }
+    if (this.secrets.length > 0) {
+      caps.push(Caps.execMountSecret);
+      if (this.secrets.some((s) => s.env !== undefined)) caps.push(Caps.execSecretEnv);
+    }
+    if (sshMounts > 0) caps.push(Caps.execMountSSH);
+  }
+
   marshal(ctx: MarshalContext): MarshaledVertex {
     return memoized(this, ctx, () => {
       const caps: string[] = [];
       const ssh = this.ssh.map((s, i) => ({ ...s, dest: s.dest ?? `/run/buildkit/ssh_agent.${i}` }));
-      let env: EnvEntries = this.base.values.env;
-      if (ssh[0] && getEnvValue(env, "SSH_AUTH_SOCK") === undefined) env = setEnv(env, "SSH_AUTH_SOCK", ssh[0].dest);
-      if (ctx.caps) {
-        // Old daemons need the client to supply PATH; new ones advertise that they set it.
-        if (!ctx.caps.has(Caps.execMetaSetsDefaultPath)) {
-          if (ctx.platform.os !== "windows") env = setEnvDefault(env, "PATH", DEFAULT_UNIX_PATH);
-        } else {
-          caps.push(Caps.execMetaSetsDefaultPath);
-        }
-      }
+      const env = this.execEnv(ctx, ssh, caps);
+      this.pushFeatureCaps(caps, ssh.length);
       const o = this.options;
       const values = this.base.values;
-      if (o.validExitCodes) caps.push(Caps.execValidExitCode);
-      if (o.ulimits?.length) caps.push(Caps.execMetaUlimit);
-      if (values.network !== 0) caps.push(Caps.execMetaNetwork);
-      if (values.security !== 0) caps.push(Caps.execMetaSecurity);
-      if (o.proxyEnv) caps.push(Caps.execMetaProxy);
-      caps.push(Caps.execMetaBase);
-      for (const m of this.mounts) {
-        if (m.selector) caps.push(Caps.execMountSelector);
-        if (m.cache) caps.push(Caps.execMountCache, Caps.execMountCacheSharing);
-        else if (m.tmpfs) {
-          caps.push(Caps.execMountTmpfs);
-          if (m.tmpfs.size > 0) caps.push(Caps.execMountTmpfsSize);
-        } else if (m.source) caps.push(Caps.execMountBind);
-        if (m.contentCache !== MountContentCache.Default) caps.push(Caps.execMountContentCache);
-      }
-      if (this.secrets.length > 0) {
-        caps.push(Caps.execMountSecret);
-        if (this.secrets.some((s) => s.env !== undefined)) caps.push(Caps.execSecretEnv);
-      }
-      if (ssh.length > 0) caps.push(Caps.execMountSSH);
-
       const platform = this.constraints.platform ?? values.platform;
       const constraints: OpConstraints = {
         ...this.constraints,

@@ -228,31 +228,32 @@ function actionBody(body: ActionBody, parent: string, base: number): Partial<PbF
           timestamp: timestampNs(body.options.timestamp),
         },
       };
-    case "copy": {
-      const o = body.options;
-      const src = cleanPath(body.src);
-      return {
-        copy: {
-          src: joinPath(isAbsPath(src) ? "/" : body.from.getDir(), src),
-          dest: normalizeActionPath(parent, body.dest, true),
-          owner: ownerToPb(o.owner, base),
-          mode: o.mode === undefined ? -1 : typeof o.mode === "string" ? 0 : o.mode | 0,
-          modeStr: typeof o.mode === "string" ? o.mode : undefined,
-          followSymlink: o.followSymlinks,
-          dirCopyContents: o.copyDirContents,
-          attemptUnpackDockerCompatibility: o.attemptUnpack,
-          createDestPath: o.createDestPath,
-          allowWildcard: o.allowWildcard,
-          allowEmptyWildcard: o.allowEmptyWildcard,
-          timestamp: timestampNs(o.timestamp),
-          include_patterns: o.includePatterns ? [...o.includePatterns] : undefined,
-          exclude_patterns: o.excludePatterns ? [...o.excludePatterns] : undefined,
-          alwaysReplaceExistingDestPaths: o.alwaysReplaceExistingDestPaths,
-          required_paths: o.requiredPaths ? [...o.requiredPaths] : undefined,
-        },
-      };
-    }
+    case "copy":
+      return { copy: copyAction(body, parent, base) };
   }
+}
+
+function copyAction(body: Extract<ActionBody, { kind: "copy" }>, parent: string, base: number): PbFileAction["copy"] {
+  const o = body.options;
+  const src = cleanPath(body.src);
+  return {
+    src: joinPath(isAbsPath(src) ? "/" : body.from.getDir(), src),
+    dest: normalizeActionPath(parent, body.dest, true),
+    owner: ownerToPb(o.owner, base),
+    mode: o.mode === undefined ? -1 : typeof o.mode === "string" ? 0 : o.mode | 0,
+    modeStr: typeof o.mode === "string" ? o.mode : undefined,
+    followSymlink: o.followSymlinks,
+    dirCopyContents: o.copyDirContents,
+    attemptUnpackDockerCompatibility: o.attemptUnpack,
+    createDestPath: o.createDestPath,
+    allowWildcard: o.allowWildcard,
+    allowEmptyWildcard: o.allowEmptyWildcard,
+    timestamp: timestampNs(o.timestamp),
+    include_patterns: o.includePatterns ? [...o.includePatterns] : undefined,
+    exclude_patterns: o.excludePatterns ? [...o.excludePatterns] : undefined,
+    alwaysReplaceExistingDestPaths: o.alwaysReplaceExistingDestPaths,
+    required_paths: o.requiredPaths ? [...o.requiredPaths] : undefined,
+  };
 }
 
 /** -1 means "not set" on the wire; 0 would really mean 1970-01-01. */

@@ -1,5 +1,6 @@
 import type { Analysis, MainPackage } from "../analyze/types.js";
 import { UserError } from "../errors.js";
+import type { TargetOverride } from "./config.js";
 import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
 import { checkLambdaGo, targetDetection } from "./detection.js";
 import { checkGoVersionSupported, defaultBuildFlags } from "./go-limits.js";
@@ -67,19 +68,14 @@ function mainsByDir(analysis: Analysis): Map<string, MainPackage> {
   return index;
 }
 
-export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Plan {
-  const primary = analyses[GOARCH_OF[settings.arch]];
-  if (!primary) throw new Error(`internal: no analysis for ${settings.arch}`);
-  const modulePathOf = (dir: string) => primary.modules.find((m) => m.dir === dir)?.path ?? dir;
-  const names = targetNames(primary.mains, modulePathOf);
-  const chosen = selectMains(primary, settings, names);
-  if (chosen.length > MAX_TARGETS) {
-    throw new UserError(`${chosen.length} targets selected; rpk plans at most ${MAX_TARGETS} at a time`, {
+/** At most MAX_TARGETS targets, and every override names one of the tree's targets. */
+function checkSelection(primary: Analysis, settings: PlanSettings, names: Map<string, string>, chosen: number): void {
+  if (chosen > MAX_TARGETS) {
+    throw new UserError(`${chosen} targets selected; rpk plans at most ${MAX_TARGETS} at a time`, {
       where: primary.root,
       hint: "build the tree in parts: name the targets of each with --target or `targets` in rpk.config.json",
     });
   }
-
   const nameSet = new Set(names.values());
   for (const name of Object.keys(settings.overrides)) {
     if (!nameSet.has(name)) {
@@ -89,103 +85,141 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
       });
     }
   }
+}
+
+/** What planning one target reads, and what it leaves behind for the plan's shared fields. */
+interface TargetPlanner {
+  analyses: AnalysesByArch;
+  settings: PlanSettings;
+  names: Map<string, string>;
+  goImage: string;
+  /** The plan's Go version's build flags (defaultBuildFlags). */
+  buildFlags: readonly string[];
+  /** Filled in: the local packages of every target (the plan's context) and the first cgo image. */
+  packageDirs: Set<string>;
+  cgoImage?: string;
+}
+
+/** The compile environment: CGO_ENABLED, a standalone module's settings, then the user's, sorted by name. */
+function compileEnv(
+  cgo: boolean,
+  analysis: Analysis,
+  main: MainPackage,
+  settings: PlanSettings,
+  override: TargetOverride,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries({
+      CGO_ENABLED: cgo ? "1" : "0",
+      ...standaloneEnv(analysis, main.module),
+      ...settings.env,
+      ...(override.env ?? {}),
+    }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+/** One main package → one plan target, with its arch's view of the package and its own context. */
+function planTarget(planner: TargetPlanner, chosenMain: MainPackage): PlanTarget {
+  const { analyses, settings } = planner;
+  const name = planner.names.get(chosenMain.dir)!;
+  const override = settings.overrides[name] ?? {};
+  const arch = override.arch ?? settings.arch;
+  const goarch = GOARCH_OF[arch];
+  const analysis = analyses[goarch];
+  if (!analysis) throw new Error(`internal: no analysis for ${goarch}`);
+  // Build constraints differ per GOARCH: use this arch's view of the package.
+  const main = mainsByDir(analysis).get(chosenMain.dir) ?? chosenMain;
+  checkOneMain(main);
+  for (const dir of main.localPackages) planner.packageDirs.add(dir);
+  // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
+  const include = contextIncludes(
+    analysis,
+    main.localPackages,
+    settings.include,
+    standaloneModules(analysis, main.module),
+  );
+  const runtime = override.runtime ?? settings.runtime;
+  checkLambdaGo(main, runtime);
+  const detection = targetDetection(main);
+  const cgo = override.cgo ?? main.cgo;
+  // A cgo target compiles in a C build image with the Go toolchain copied in from goImage (see convert).
+  const image = cgo
+    ? chooseCgoImage({ runtime, ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}) })
+    : planner.goImage;
+  if (cgo) planner.cgoImage ??= image;
+  const tags = sortedUnique([
+    ...(main.kind === "lambda" ? LAMBDA_TAGS : []),
+    ...settings.tags,
+    ...(override.tags ?? []),
+  ]);
+  const ldflags = [DEFAULT_LDFLAGS, settings.ldflags, override.ldflags].filter((s) => s?.trim()).join(" ");
+  const env = compileEnv(cgo, analysis, main, settings, override);
+  const secrets = sortedUnique([...(settings.secrets ?? []), ...(override.secrets ?? [])]);
+  return {
+    name,
+    package: main.dir,
+    module: main.module,
+    kind: main.kind,
+    cgo,
+    arch,
+    runtime,
+    image,
+    build: { goos: "linux", goarch, tags, ldflags, flags: [...planner.buildFlags], env },
+    include,
+    output: main.kind === "lambda" ? "bootstrap" : name,
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(detection ? { detection } : {}),
+  };
+}
+
+/** The plan's modules: each one's go.mod/go.sum and vendor flag, sorted by directory. */
+function planModules(primary: Analysis): Plan["modules"] {
+  return primary.modules
+    .map((m) => {
+      const prefix = m.dir === "." ? "" : `${m.dir.replace(/^\.\//, "")}/`;
+      return {
+        dir: m.dir,
+        path: m.path,
+        files: [`${prefix}go.mod`, ...(m.hasGoSum ? [`${prefix}go.sum`] : [])],
+        vendor: m.hasVendor,
+        ...standaloneField(m),
+      };
+    })
+    .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
+export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Plan {
+  const primary = analyses[GOARCH_OF[settings.arch]];
+  if (!primary) throw new Error(`internal: no analysis for ${settings.arch}`);
+  const modulePathOf = (dir: string) => primary.modules.find((m) => m.dir === dir)?.path ?? dir;
+  const names = targetNames(primary.mains, modulePathOf);
+  const chosen = selectMains(primary, settings, names);
+  checkSelection(primary, settings, names, chosen.length);
 
   checkGoVersionSupported(primary.goVersion, { workspace: primary.workspace !== undefined });
-  const goVersion = primary.goVersion.version;
-  const buildFlags = defaultBuildFlags(goVersion);
+  const buildFlags = defaultBuildFlags(primary.goVersion.version);
   const goImage = settings.goImage ?? chooseGolangImage(primary.goVersion).image;
-  let cgoImage: string | undefined;
-  const packageDirs = new Set<string>();
-
-  const targets: PlanTarget[] = chosen.map((chosenMain) => {
-    const name = names.get(chosenMain.dir)!;
-    const override = settings.overrides[name] ?? {};
-    const arch = override.arch ?? settings.arch;
-    const goarch = GOARCH_OF[arch];
-    const analysis = analyses[goarch];
-    if (!analysis) throw new Error(`internal: no analysis for ${goarch}`);
-    // Build constraints differ per GOARCH: use this arch's view of the package.
-    const main = mainsByDir(analysis).get(chosenMain.dir) ?? chosenMain;
-    checkOneMain(main);
-    for (const dir of main.localPackages) packageDirs.add(dir);
-    // Each compile sees only its own packages, so editing one Lambda leaves the others' cache keys alone.
-    const include = contextIncludes(
-      analysis,
-      main.localPackages,
-      settings.include,
-      standaloneModules(analysis, main.module),
-    );
-    const runtime = override.runtime ?? settings.runtime;
-    checkLambdaGo(main, runtime);
-    const detection = targetDetection(main);
-    const cgo = override.cgo ?? main.cgo;
-    // A cgo target compiles in a C build image with the Go toolchain copied in from goImage (see convert).
-    const image = cgo
-      ? chooseCgoImage({ runtime, ...(settings.cgoImage ? { userImage: settings.cgoImage } : {}) })
-      : goImage;
-    if (cgo) cgoImage ??= image;
-    const tags = sortedUnique([
-      ...(main.kind === "lambda" ? LAMBDA_TAGS : []),
-      ...settings.tags,
-      ...(override.tags ?? []),
-    ]);
-    const ldflags = [DEFAULT_LDFLAGS, settings.ldflags, override.ldflags].filter((s) => s?.trim()).join(" ");
-    const env = Object.fromEntries(
-      Object.entries({
-        CGO_ENABLED: cgo ? "1" : "0",
-        ...standaloneEnv(analysis, main.module),
-        ...settings.env,
-        ...(override.env ?? {}),
-      }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    );
-    const secrets = sortedUnique([...(settings.secrets ?? []), ...(override.secrets ?? [])]);
-    return {
-      name,
-      package: main.dir,
-      module: main.module,
-      kind: main.kind,
-      cgo,
-      arch,
-      runtime,
-      image,
-      build: { goos: "linux", goarch, tags, ldflags, flags: [...buildFlags], env },
-      include,
-      output: main.kind === "lambda" ? "bootstrap" : name,
-      ...(secrets.length > 0 ? { secrets } : {}),
-      ...(detection ? { detection } : {}),
-    };
-  });
+  const planner: TargetPlanner = { analyses, settings, names, goImage, buildFlags, packageDirs: new Set() };
+  const targets = chosen.map((main) => planTarget(planner, main));
   targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const plan: Plan = {
     $schema: PLAN_SCHEMA_URL,
     version: PLAN_VERSION,
     go: {
-      version: goVersion,
+      version: primary.goVersion.version,
       source: primary.goVersion.source,
       image: goImage,
-      ...(cgoImage ? { cgoImage } : {}),
+      ...(planner.cgoImage ? { cgoImage: planner.cgoImage } : {}),
     },
     ...(primary.workspace
-      ? {
-          workspace: {
-            files: primary.workspace.hasGoWorkSum ? ["go.work", "go.work.sum"] : ["go.work"],
-          },
-        }
+      ? { workspace: { files: primary.workspace.hasGoWorkSum ? ["go.work", "go.work.sum"] : ["go.work"] } }
       : {}),
-    modules: primary.modules
-      .map((m) => {
-        const prefix = m.dir === "." ? "" : `${m.dir.replace(/^\.\//, "")}/`;
-        return {
-          dir: m.dir,
-          path: m.path,
-          files: [`${prefix}go.mod`, ...(m.hasGoSum ? [`${prefix}go.sum`] : [])],
-          vendor: m.hasVendor,
-          ...standaloneField(m),
-        };
-      })
-      .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)),
-    context: { include: contextIncludes(primary, packageDirs, settings.include), exclude: [...CONTEXT_EXCLUDES] },
+    modules: planModules(primary),
+    context: {
+      include: contextIncludes(primary, planner.packageDirs, settings.include),
+      exclude: [...CONTEXT_EXCLUDES],
+    },
     artifact: settings.artifact,
     targets,
   };

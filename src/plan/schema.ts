@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARTIFACT_TYPES, LAMBDA_ARCHS, LAMBDA_RUNTIMES } from "./lambda.js";
 import {
   BUILD_TAG,
   ENV_NAME,
@@ -18,10 +19,10 @@ import {
 
 export { PLAN_SCHEMA_URL, PLAN_VERSION } from "./patterns.js";
 
-export const LambdaArch = z.enum(["x86_64", "arm64"]).describe("Lambda architecture");
-export const LambdaRuntime = z.enum(["provided.al2", "provided.al2023"]).describe("Lambda OS-only runtime");
+export const LambdaArch = z.enum(LAMBDA_ARCHS).describe("Lambda architecture");
+export const LambdaRuntime = z.enum(LAMBDA_RUNTIMES).describe("Lambda OS-only runtime");
 export const ArtifactType = z
-  .enum(["zip", "image"])
+  .enum(ARTIFACT_TYPES)
   .describe("zip: one <target>.zip per Lambda; image: a Lambda container image");
 export const TargetKind = z.enum(["lambda", "command"]);
 
@@ -179,6 +180,4 @@ export type Plan = z.infer<typeof PlanSchema>;
 export type PlanTarget = z.infer<typeof TargetSchema>;
 export type PlanModule = z.infer<typeof ModuleSchema>;
 export type BuildSettings = z.infer<typeof BuildSettingsSchema>;
-export type LambdaArchName = z.infer<typeof LambdaArch>;
-export type LambdaRuntimeName = z.infer<typeof LambdaRuntime>;
-export type ArtifactTypeName = z.infer<typeof ArtifactType>;
+export type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./lambda.js";

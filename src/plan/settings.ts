@@ -1,5 +1,5 @@
 import type { RpkConfig, TargetOverride } from "./config.js";
-import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./schema.js";
+import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "./lambda.js";
 
 /** User settings after merging the config file with CLI flags (flags win; lists and env maps add up). */
 export interface PlanSettings {
@@ -64,4 +64,4 @@ export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings
   };
 }
 
-export const GOARCH_OF: Record<LambdaArchName, "amd64" | "arm64"> = { x86_64: "amd64", arm64: "arm64" };
+export { GOARCH_OF } from "./lambda.js";

@@ -113,6 +113,44 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
+type ServiceReply = ReturnType<typeof serviceError>;
+
+/**
+ * What Lambda's Invoke API rejects before the function runs (method, invocation type, payload size and JSON),
+ * as its service error; undefined when the request may go on.
+ */
+function invokeRejection(invocationType: string, payload: Buffer, requestId: string): ServiceReply | undefined {
+  if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
+    return serviceError(
+      400,
+      "InvalidParameterValueException",
+      `InvocationType ${invocationType} is not one of RequestResponse, Event, DryRun`,
+      requestId,
+    );
+  }
+  if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
+    return serviceError(
+      413,
+      "RequestTooLargeException",
+      `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      requestId,
+    );
+  }
+  if (payload.length === 0) return undefined;
+  try {
+    JSON.parse(payload.toString("utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return serviceError(
+      400,
+      "InvalidRequestContentException",
+      `Could not parse request body into json: ${reason}`,
+      requestId,
+    );
+  }
+  return undefined;
+}
+
 async function invokeApi(options: HttpFrontOptions, identifier: string, req: IncomingMessage, res: ServerResponse) {
   const started = performance.now();
   const requestId = randomUUID();
@@ -130,48 +168,14 @@ async function invokeApi(options: HttpFrontOptions, identifier: string, req: Inc
       ...(outcome?.errorType ? { errorType: outcome.errorType } : {}),
     });
   };
-  const fail = (error: { status: number; headers: Record<string, string>; body: Buffer }) =>
-    reply(error.status, error.headers, error.body);
+  const fail = (error: ServiceReply) => reply(error.status, error.headers, error.body);
 
   if (req.method !== "POST") return fail(serviceError(405, "MethodNotAllowed", `use POST to invoke`, requestId));
   const fn = options.functions.get(name);
   if (!fn) return fail(functionNotFound(name, region, requestId));
   const invocationType = header(req, "x-amz-invocation-type") ?? "RequestResponse";
-  if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
-    return fail(
-      serviceError(
-        400,
-        "InvalidParameterValueException",
-        `InvocationType ${invocationType} is not one of RequestResponse, Event, DryRun`,
-        requestId,
-      ),
-    );
-  }
-  if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
-    return fail(
-      serviceError(
-        413,
-        "RequestTooLargeException",
-        `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
-        requestId,
-      ),
-    );
-  }
-  if (payload.length > 0) {
-    try {
-      JSON.parse(payload.toString("utf8"));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return fail(
-        serviceError(
-          400,
-          "InvalidRequestContentException",
-          `Could not parse request body into json: ${reason}`,
-          requestId,
-        ),
-      );
-    }
-  }
+  const rejection = invokeRejection(invocationType, payload, requestId);
+  if (rejection) return fail(rejection);
   const common = { "x-amzn-requestid": requestId };
   if (invocationType === "DryRun") return reply(204, common, Buffer.alloc(0));
   const request = invokeRequest(req, requestId, payload.length > 0 ? payload : Buffer.from("{}"));

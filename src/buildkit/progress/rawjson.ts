@@ -20,69 +20,69 @@ type Json = Record<string, unknown>;
 
 export function toGoJson(status: SolveStatus): Json {
   return compact({
-    vertexes: nonEmpty(
-      status.vertexes.map((v) =>
-        compact({
-          digest: v.digest || undefined,
-          inputs: nonEmpty(v.inputs),
-          name: v.name || undefined,
-          started: goTime(v.started),
-          completed: goTime(v.completed),
-          cached: v.cached || undefined,
-          error: v.error || undefined,
-          progressGroup: v.progressGroup
-            ? compact({
-                id: v.progressGroup.id || undefined,
-                name: v.progressGroup.name || undefined,
-                weak: v.progressGroup.weak || undefined,
-              })
-            : undefined,
-        }),
-      ),
-    ),
-    statuses: nonEmpty(
-      status.statuses.map((s) =>
-        compact({
-          id: s.id,
-          vertex: s.vertex || undefined,
-          name: s.name || undefined,
-          total: s.total || undefined,
-          current: s.current,
-          timestamp: goTime(s.timestamp) ?? goZeroTime,
-          started: goTime(s.started),
-          completed: goTime(s.completed),
-        }),
-      ),
-    ),
-    logs: nonEmpty(
-      status.logs.map((l) =>
-        compact({
-          vertex: l.vertex || undefined,
-          stream: l.stream || undefined,
-          data: base64(l.data),
-          timestamp: goTime(l.timestamp) ?? goZeroTime,
-        }),
-      ),
-    ),
-    warnings: nonEmpty(
-      status.warnings.map((w) =>
-        compact({
-          vertex: w.vertex || undefined,
-          level: w.level || undefined,
-          short: w.short ? base64(new TextEncoder().encode(w.short)) : undefined,
-          detail: nonEmpty(w.detail.map((d) => base64(new TextEncoder().encode(d)))),
-          url: w.url || undefined,
-          sourceInfo: w.sourceInfo
-            ? compact({
-                filename: w.sourceInfo.filename || undefined,
-                data: w.sourceInfo.data?.length ? base64(w.sourceInfo.data) : undefined,
-                language: w.sourceInfo.language || undefined,
-              })
-            : undefined,
-          range: nonEmpty(w.ranges.map((r) => ({ start: goPosition(r.start), end: goPosition(r.end) }))),
-        }),
-      ),
-    ),
+    vertexes: nonEmpty(status.vertexes.map(vertexJson)),
+    statuses: nonEmpty(status.statuses.map(statusJson)),
+    logs: nonEmpty(status.logs.map(logJson)),
+    warnings: nonEmpty(status.warnings.map(warningJson)),
+  });
+}
+
+function vertexJson(v: SolveStatus["vertexes"][number]): Json {
+  return compact({
+    digest: v.digest || undefined,
+    inputs: nonEmpty(v.inputs),
+    name: v.name || undefined,
+    started: goTime(v.started),
+    completed: goTime(v.completed),
+    cached: v.cached || undefined,
+    error: v.error || undefined,
+    progressGroup: v.progressGroup
+      ? compact({
+          id: v.progressGroup.id || undefined,
+          name: v.progressGroup.name || undefined,
+          weak: v.progressGroup.weak || undefined,
+        })
+      : undefined,
+  });
+}
+
+function statusJson(s: SolveStatus["statuses"][number]): Json {
+  return compact({
+    id: s.id,
+    vertex: s.vertex || undefined,
+    name: s.name || undefined,
+    total: s.total || undefined,
+    current: s.current,
+    timestamp: goTime(s.timestamp) ?? goZeroTime,
+    started: goTime(s.started),
+    completed: goTime(s.completed),
+  });
+}
+
+function logJson(l: SolveStatus["logs"][number]): Json {
+  return compact({
+    vertex: l.vertex || undefined,
+    stream: l.stream || undefined,
+    data: base64(l.data),
+    timestamp: goTime(l.timestamp) ?? goZeroTime,
+  });
+}
+
+function warningJson(w: SolveStatus["warnings"][number]): Json {
+  return compact({
+    vertex: w.vertex || undefined,
+    level: w.level || undefined,
+    short: w.short ? base64(new TextEncoder().encode(w.short)) : undefined,
+    detail: nonEmpty(w.detail.map((d) => base64(new TextEncoder().encode(d)))),
+    url: w.url || undefined,
+    sourceInfo: w.sourceInfo
+      ? compact({
+          filename: w.sourceInfo.filename || undefined,
+          data: w.sourceInfo.data?.length ? base64(w.sourceInfo.data) : undefined,
+          language: w.sourceInfo.language || undefined,
+        })
+      : undefined,
+    range: nonEmpty(w.ranges.map((r) => ({ start: goPosition(r.start), end: goPosition(r.end) }))),
   });
 }
 

@@ -100,32 +100,7 @@ export class ProgressTrace {
       }
       return change;
     };
-
-    for (const incoming of status.vertexes) {
-      const vertex = this.vertexFor(incoming.digest);
-      const wasStarted = isStarted(vertex);
-      const before = stateKey(vertex);
-      // A repeated announcement without a start time must not wipe what an earlier delta established.
-      if (incoming.started || !wasStarted) {
-        vertex.name = incoming.name;
-        vertex.inputs = incoming.inputs;
-        vertex.cached = incoming.cached;
-        vertex.error = incoming.error || undefined;
-        vertex.progressGroup = incoming.progressGroup;
-      }
-      if (incoming.started) {
-        const start = incoming.started.getTime();
-        vertex.intervals.set(start, incoming.completed?.getTime());
-        if (this.firstStart === undefined || start < this.firstStart) this.firstStart = start;
-        if (!wasStarted) {
-          vertex.startOrder = this.started.length;
-          this.started.push(vertex);
-        }
-      }
-      const change = changeFor(vertex);
-      if (stateKey(vertex) !== before) change.stateChanged = true;
-    }
-
+    for (const incoming of status.vertexes) this.applyVertex(incoming, changeFor);
     for (const row of status.statuses) {
       const vertex = this.vertexFor(row.vertex);
       vertex.statuses.set(row.id, row);
@@ -133,26 +108,50 @@ export class ProgressTrace {
       change.statuses = change.statuses.filter((earlier) => earlier.id !== row.id);
       change.statuses.push(row);
     }
-
     for (const warning of status.warnings) {
       const vertex = this.vertexFor(warning.vertex);
       vertex.warnings.push(warning);
       changeFor(vertex).warnings.push(warning);
     }
-
-    for (const log of status.logs) {
-      const vertex = this.vertexFor(log.vertex);
-      let decoder = vertex.decoders.get(log.stream);
-      if (!decoder) {
-        decoder = new TextDecoder("utf-8");
-        vertex.decoders.set(log.stream, decoder);
-      }
-      const text = decoder.decode(log.data, { stream: true });
-      const lines = this.appendLog(vertex, log.stream, text, log.timestamp?.getTime());
-      changeFor(vertex).lines.push(...lines);
-    }
-
+    for (const log of status.logs) this.applyLog(log, changeFor);
     return [...changes.values()];
+  }
+
+  private applyVertex(incoming: SolveStatus["vertexes"][number], changeFor: (v: TrackedVertex) => VertexChange) {
+    const vertex = this.vertexFor(incoming.digest);
+    const wasStarted = isStarted(vertex);
+    const before = stateKey(vertex);
+    // A repeated announcement without a start time must not wipe what an earlier delta established.
+    if (incoming.started || !wasStarted) {
+      vertex.name = incoming.name;
+      vertex.inputs = incoming.inputs;
+      vertex.cached = incoming.cached;
+      vertex.error = incoming.error || undefined;
+      vertex.progressGroup = incoming.progressGroup;
+    }
+    if (incoming.started) {
+      const start = incoming.started.getTime();
+      vertex.intervals.set(start, incoming.completed?.getTime());
+      if (this.firstStart === undefined || start < this.firstStart) this.firstStart = start;
+      if (!wasStarted) {
+        vertex.startOrder = this.started.length;
+        this.started.push(vertex);
+      }
+    }
+    const change = changeFor(vertex);
+    if (stateKey(vertex) !== before) change.stateChanged = true;
+  }
+
+  private applyLog(log: SolveStatus["logs"][number], changeFor: (v: TrackedVertex) => VertexChange) {
+    const vertex = this.vertexFor(log.vertex);
+    let decoder = vertex.decoders.get(log.stream);
+    if (!decoder) {
+      decoder = new TextDecoder("utf-8");
+      vertex.decoders.set(log.stream, decoder);
+    }
+    const text = decoder.decode(log.data, { stream: true });
+    const lines = this.appendLog(vertex, log.stream, text, log.timestamp?.getTime());
+    changeFor(vertex).lines.push(...lines);
   }
 
   /** Ends a vertex's unterminated last lines (at completion or at the end of the build), stdout first. */

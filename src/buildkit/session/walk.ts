@@ -72,11 +72,16 @@ export async function* walkFiltered(root: string, filter: WalkFilter = {}): Asyn
   yield* walkEntries(root, filter);
 }
 
-/** `walkFiltered` as a synchronous generator (what FileSync uses). */
-export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<WalkEntry> {
-  const realRoot = realpathSync(root);
-  if (!lstatSync(realRoot).isDirectory()) throw new Error(`${root} is not a directory`);
+/** The include/exclude matchers of a walk, and whether whole directories may be skipped unread. */
+interface WalkMatchers {
+  include?: PatternMatcher;
+  exclude?: PatternMatcher;
+  // Skipping a whole directory is only safe when patterns are plain prefixes (no wildcards).
+  onlyPrefixIncludes: boolean;
+  onlyPrefixExceptions: boolean;
+}
 
+function walkMatchers(realRoot: string, filter: WalkFilter): WalkMatchers {
   let includePatterns = filter.includePatterns ? [...filter.includePatterns] : undefined;
   if (filter.followPaths && filter.followPaths.length > 0) {
     const targets = followLinks(realRoot, filter.followPaths);
@@ -87,13 +92,48 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
     filter.excludePatterns && filter.excludePatterns.length > 0
       ? new PatternMatcher(filter.excludePatterns)
       : undefined;
-  // Skipping a whole directory is only safe when patterns are plain prefixes (no wildcards).
-  const onlyPrefixIncludes = !include?.patterns.some(
-    (p) => !p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob()),
-  );
-  const onlyPrefixExceptions = !exclude?.patterns.some(
-    (p) => p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob()),
-  );
+  return {
+    ...(include ? { include } : {}),
+    ...(exclude ? { exclude } : {}),
+    onlyPrefixIncludes: !include?.patterns.some((p) => !p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob())),
+    onlyPrefixExceptions: !exclude?.patterns.some((p) => p.exclusion && PATTERN_CHARS.test(p.withoutTrailingGlob())),
+  };
+}
+
+/** How the patterns treat one path: "prune" (a directory nothing under can match), or sent / walked-through. */
+type Verdict = "prune" | { skip: boolean; includeInfo: MatchInfo; excludeInfo: MatchInfo };
+
+function judge(m: WalkMatchers, rel: string, isDir: boolean, dir: DirFrame): Verdict {
+  let skip = false;
+  let includeInfo: MatchInfo;
+  let excludeInfo: MatchInfo;
+  if (m.include) {
+    const result = m.include.matchesUsingParentResults(rel, dir.includeInfo);
+    includeInfo = result.info;
+    if (!result.matched) {
+      if (isDir && m.onlyPrefixIncludes && !m.include.hasPatternUnder(rel, false)) return "prune";
+      skip = true;
+    }
+  }
+  if (m.exclude) {
+    const result = m.exclude.matchesUsingParentResults(rel, dir.excludeInfo);
+    excludeInfo = result.info;
+    if (result.matched) {
+      if (isDir && m.onlyPrefixExceptions) {
+        if (!m.exclude.hasExclusions) return "prune";
+        if (!m.exclude.hasPatternUnder(rel, true)) return "prune";
+      }
+      skip = true;
+    }
+  }
+  return { skip, includeInfo, excludeInfo };
+}
+
+/** `walkFiltered` as a synchronous generator (what FileSync uses). */
+export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<WalkEntry> {
+  const realRoot = realpathSync(root);
+  if (!lstatSync(realRoot).isDirectory()) throw new Error(`${root} is not a directory`);
+  const matchers = walkMatchers(realRoot, filter);
   const hardlinks = new Map<string, string>();
 
   const stack: DirFrame[] = [rootFrame(realRoot, sortedNames(realRoot))];
@@ -111,29 +151,9 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
     if (!st) continue; // vanished during the walk
     const posixMode = Number(st.mode);
     const isDir = (posixMode & constants.S_IFMT) === constants.S_IFDIR;
-    let skip = false;
-    let includeInfo: MatchInfo;
-    let excludeInfo: MatchInfo;
-
-    if (include) {
-      const result = include.matchesUsingParentResults(rel, dir.includeInfo);
-      includeInfo = result.info;
-      if (!result.matched) {
-        if (isDir && onlyPrefixIncludes && !include.hasPatternUnder(rel, false)) continue;
-        skip = true;
-      }
-    }
-    if (exclude) {
-      const result = exclude.matchesUsingParentResults(rel, dir.excludeInfo);
-      excludeInfo = result.info;
-      if (result.matched) {
-        if (isDir && onlyPrefixExceptions) {
-          if (!exclude.hasExclusions) continue;
-          if (!exclude.hasPatternUnder(rel, true)) continue;
-        }
-        skip = true;
-      }
-    }
+    const verdict = judge(matchers, rel, isDir, dir);
+    if (verdict === "prune") continue;
+    const { skip, includeInfo, excludeInfo } = verdict;
 
     let entry: WalkEntry | undefined;
     if (!skip || isDir) {
@@ -145,6 +165,7 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
       yield entry!;
     }
     if (isDir) {
+      const names = sortedNames(abs);
       stack.push({
         rel,
         abs,
@@ -154,7 +175,7 @@ export function* walkEntries(root: string, filter: WalkFilter = {}): Generator<W
         includeInfo,
         excludeInfo,
         parent: dir,
-        names: sortedNames(abs),
+        names,
         next: 0,
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { frontendOptsFromEnv, parseCacheImports, parseFrontendOpts } from "../../../frontend/options.js";
+import { frontendOptsFromEnv, parseCacheImports, parseFrontendOpts } from "../../../src/build/frontend-opts.js";
 
 describe("frontendOptsFromEnv", () => {
   it("reads BUILDKIT_FRONTEND_OPT_<n>, splitting each at the first =", () => {

@@ -6,14 +6,19 @@
  */
 // Deep imports on purpose: this runs before the frontend's first Solve, so it must not pull in zod or grpc-js
 // (the plan schema and the converter load while the daemon serves that Solve).
-import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../src/convert/options.js";
-import { UserError } from "../src/errors.js";
-import type { ArtifactTypeName, LambdaArchName, LambdaRuntimeName } from "../src/plan/schema.js";
-import { GOARCH_OF } from "../src/plan/settings.js";
-import type { TypedAttrs } from "../src/proto/shapes.js";
-
-const LAMBDA_ARCHS: readonly LambdaArchName[] = ["x86_64", "arm64"];
-const LAMBDA_RUNTIMES: readonly LambdaRuntimeName[] = ["provided.al2", "provided.al2023"];
+import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, secretPath } from "../convert/options.js";
+import { UserError } from "../errors.js";
+import {
+  ARTIFACT_TYPES,
+  type ArtifactTypeName,
+  archOfPlatform,
+  LAMBDA_ARCHS,
+  LAMBDA_RUNTIMES,
+  type LambdaArchName,
+  type LambdaRuntimeName,
+} from "../plan/lambda.js";
+import type { TypedAttrs } from "../proto/shapes.js";
+import type { BuildRequest } from "./request.js";
 
 export const DEFAULT_PLAN_FILE = "rpk.json";
 
@@ -64,14 +69,6 @@ export function frontendOptsFromEnv(env: Readonly<Record<string, string | undefi
   return opts;
 }
 
-const ARCH_OF_PLATFORM: Record<string, LambdaArchName> = {
-  "linux/amd64": "x86_64",
-  "linux/x86_64": "x86_64",
-  "linux/arm64": "arm64",
-  "linux/arm64/v8": "arm64",
-  "linux/aarch64": "arm64",
-};
-
 function parseArch(value: string): LambdaArchName {
   const trimmed = value.trim();
   if (trimmed === "amd64") return "x86_64";
@@ -87,7 +84,7 @@ function parsePlatforms(value: string): LambdaArchName[] {
   for (const raw of value.split(",")) {
     const platform = raw.trim();
     if (platform === "") continue;
-    const arch = ARCH_OF_PLATFORM[platform.toLowerCase()];
+    const arch = archOfPlatform(platform);
     if (!arch) {
       throw new UserError(`frontend option platform=${value}: ${platform} is not a Lambda platform`, {
         hint: "use linux/amd64, linux/arm64 or both, comma-separated",
@@ -109,7 +106,8 @@ function parseRuntime(value: string): LambdaRuntimeName {
 }
 
 function parseArtifact(value: string): ArtifactTypeName {
-  if (value === "zip" || value === "image") return value;
+  const artifact = ARTIFACT_TYPES.find((a) => a === value);
+  if (artifact) return artifact;
   throw new UserError(`frontend option output=${value} is not an rpk artifact`, { hint: "use zip or image" });
 }
 
@@ -141,14 +139,117 @@ export function parseCacheImports(value: string): TypedAttrs[] {
   });
 }
 
+/** Arch choices read from `arch` and `platform`; reconciled once every opt is read. */
+interface ArchOpts {
+  arch?: LambdaArchName;
+  platformArchs?: LambdaArchName[];
+}
+
+const GO_BUILD_ARGS = new Set<string>([...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV]);
+
+function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** `build-arg:NAME` and `local-sessionid:NAME` opts; false when the key has neither prefix. */
+function applyPrefixedOpt(request: FrontendRequest, key: string, value: string): boolean {
+  if (key.startsWith("build-arg:")) {
+    const name = key.slice("build-arg:".length);
+    if (GO_BUILD_ARGS.has(name)) (request.goEnv as Record<string, string>)[name] = value;
+    else request.ignored.push(key);
+    return true;
+  }
+  if (key.startsWith("local-sessionid:")) {
+    const name = key.slice("local-sessionid:".length);
+    if (name === request.planLocal) request.planSessionId = value;
+    else if (name === request.contextName) request.contextSessionId = value;
+    return true;
+  }
+  return key.startsWith("attest:") || HANDLED_ELSEWHERE.has(key);
+}
+
+/** Opts about what is built and for which Lambda; false when the key is not one of them. */
+function applyTargetOpt(request: FrontendRequest, archOpts: ArchOpts, key: string, value: string): boolean {
+  switch (key) {
+    case "filename":
+    case "dockerfilekey":
+    case "contextkey":
+      return true;
+    case "target": {
+      const targets = commaList(value);
+      if (targets.length > 0) request.targets = targets;
+      else delete request.targets;
+      return true;
+    }
+    case "output":
+      request.artifact = parseArtifact(value);
+      return true;
+    case "runtime":
+      request.runtime = parseRuntime(value);
+      return true;
+    case "arch":
+      archOpts.arch = parseArch(value);
+      return true;
+    case "platform":
+      archOpts.platformArchs = parsePlatforms(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Opts about how the build runs (cache, network, secrets); false when the key is not one of them. */
+function applyRunOpt(request: FrontendRequest, key: string, value: string): boolean {
+  switch (key) {
+    case "no-cache":
+      // Empty means "everything" (buildctl --no-cache); a list names stages, and rpk's steps are not
+      // addressable one by one, so any value disables the cache for the whole build.
+      request.noCache = true;
+      return true;
+    case "keep-going":
+      request.keepGoing = value !== "false";
+      return true;
+    case "force-network-mode":
+      if (value === "host") request.network = "host";
+      else if (value !== "" && value !== "sandbox") request.ignored.push(`${key}=${value}`);
+      return true;
+    case "secrets":
+      request.secrets = commaList(value).map((id) => ({ id, target: secretPath(id) }));
+      return true;
+    case "ssh":
+      request.ssh = value !== "false";
+      return true;
+    case "cache-imports":
+      request.cacheImports.push(...parseCacheImports(value));
+      return true;
+    case "cache-from":
+      for (const ref of commaList(value)) request.cacheImports.push({ type: "registry", attrs: { ref } });
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `arch` and `platform` may both be given only when they name the same single arch. */
+function reconcileArchs({ arch, platformArchs }: ArchOpts, platformOpt: string | undefined) {
+  if (arch && platformArchs && (platformArchs.length !== 1 || platformArchs[0] !== arch)) {
+    throw new UserError(`frontend options arch=${arch} and platform=${platformOpt} disagree`, {
+      hint: "pass one of them",
+    });
+  }
+  const archs = platformArchs ?? (arch ? [arch] : undefined);
+  return archs && archs.length > 0 ? archs : undefined;
+}
+
 export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessionId?: string): FrontendRequest {
-  const planLocal = opts.dockerfilekey || "dockerfile";
-  const contextName = opts.contextkey || "context";
   const request: FrontendRequest = {
     ...(sessionId ? { sessionId } : {}),
-    planLocal,
+    planLocal: opts.dockerfilekey || "dockerfile",
     planFile: opts.filename || DEFAULT_PLAN_FILE,
-    contextName,
+    contextName: opts.contextkey || "context",
     goEnv: {},
     noCache: false,
     keepGoing: false,
@@ -158,100 +259,34 @@ export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessio
     cacheImports: [],
     ignored: [],
   };
-  const goNames = new Set<string>([...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV]);
-  let platformArchs: LambdaArchName[] | undefined;
-  let arch: LambdaArchName | undefined;
-
+  const archOpts: ArchOpts = {};
   for (const key of Object.keys(opts).sort()) {
     const value = opts[key]!;
-    if (key.startsWith("build-arg:")) {
-      const name = key.slice("build-arg:".length);
-      if (goNames.has(name)) (request.goEnv as Record<string, string>)[name] = value;
-      else request.ignored.push(key);
-      continue;
-    }
-    if (key.startsWith("local-sessionid:")) {
-      const name = key.slice("local-sessionid:".length);
-      if (name === planLocal) request.planSessionId = value;
-      else if (name === contextName) request.contextSessionId = value;
-      continue;
-    }
-    if (key.startsWith("attest:") || HANDLED_ELSEWHERE.has(key)) continue;
-    switch (key) {
-      case "filename":
-      case "dockerfilekey":
-      case "contextkey":
-        break;
-      case "target":
-        request.targets = value
-          .split(",")
-          .map((t) => t.trim())
-          .filter(Boolean);
-        if (request.targets.length === 0) delete request.targets;
-        break;
-      case "output":
-        request.artifact = parseArtifact(value);
-        break;
-      case "runtime":
-        request.runtime = parseRuntime(value);
-        break;
-      case "arch":
-        arch = parseArch(value);
-        break;
-      case "platform":
-        platformArchs = parsePlatforms(value);
-        break;
-      case "no-cache":
-        // Empty means "everything" (buildctl --no-cache); a list names stages, and rpk's steps are not
-        // addressable one by one, so any value disables the cache for the whole build.
-        request.noCache = true;
-        break;
-      case "keep-going":
-        request.keepGoing = value !== "false";
-        break;
-      case "force-network-mode":
-        if (value === "host") request.network = "host";
-        else if (value !== "" && value !== "sandbox") request.ignored.push(`${key}=${value}`);
-        break;
-      case "secrets":
-        request.secrets = value
-          .split(",")
-          .map((id) => id.trim())
-          .filter(Boolean)
-          .map((id) => ({ id, target: secretTarget(id) }));
-        break;
-      case "ssh":
-        request.ssh = value !== "false";
-        break;
-      case "cache-imports":
-        request.cacheImports.push(...parseCacheImports(value));
-        break;
-      case "cache-from":
-        for (const ref of value.split(",").map((r) => r.trim())) {
-          if (ref) request.cacheImports.push({ type: "registry", attrs: { ref } });
-        }
-        break;
-      default:
-        request.ignored.push(key);
-    }
+    const known =
+      applyPrefixedOpt(request, key, value) ||
+      applyTargetOpt(request, archOpts, key, value) ||
+      applyRunOpt(request, key, value);
+    if (!known) request.ignored.push(key);
   }
-
-  if (arch && platformArchs && (platformArchs.length !== 1 || platformArchs[0] !== arch)) {
-    throw new UserError(`frontend options arch=${arch} and platform=${opts.platform} disagree`, {
-      hint: "pass one of them",
-    });
-  }
-  const archs = platformArchs ?? (arch ? [arch] : undefined);
-  if (archs && archs.length > 0) request.archs = archs;
+  const archs = reconcileArchs(archOpts, opts.platform);
+  if (archs) request.archs = archs;
   return request;
 }
 
-/** Same places as `rpk build --secret`: `netrc` is where Go's module fetcher looks for credentials. */
-function secretTarget(id: string): string {
-  return id === "netrc" ? "/root/.netrc" : `/run/secrets/${id}`;
-}
-
-/** `linux/amd64` / `linux/arm64`: how BuildKit names the platform of a per-platform result. */
-export function platformIdOf(arch: LambdaArchName): string {
-  return `linux/${GOARCH_OF[arch]}`;
+/** The frontend's request → the one BuildRequest `rpk build` also makes (the context session may be its own). */
+export function buildRequestOf(request: FrontendRequest, log?: (message: string) => void): BuildRequest {
+  const contextSession = request.contextSessionId ?? request.sessionId;
+  return {
+    ...(request.targets ? { targets: request.targets } : {}),
+    contextName: request.contextName,
+    ...(contextSession ? { sessionId: contextSession } : {}),
+    goEnv: request.goEnv,
+    network: request.network,
+    noCache: request.noCache,
+    ...(request.keepGoing ? { keepGoing: true } : {}),
+    ...(request.secrets.length > 0 ? { secrets: request.secrets } : {}),
+    ...(request.ssh ? { ssh: true } : {}),
+    ...(request.cacheImports.length > 0 ? { cacheImports: request.cacheImports } : {}),
+    ...(log ? { log } : {}),
+  };
 }

@@ -1,0 +1,37 @@
+import type { ConvertOptions, GoPassthroughEnv } from "../convert/options.js";
+import type { TypedAttrs } from "../proto/shapes.js";
+import type { ResolveWithProbe } from "./probe.js";
+
+/**
+ * One build request: what to build from a plan and how. zod-free, so the frontend can translate its opts into
+ * it before loading the converter. `rpk build` turns its flags and environment into one (src/cli/build-run.ts),
+ * the frontend its BUILDKIT_FRONTEND_OPT_* (frontend-opts.ts), as buildx turns flags into frontend attributes;
+ * a long-lived gateway session (src/dev) can send one per rebuild.
+ */
+export interface BuildRequest {
+  /** Only these targets; for image output exactly one Lambda must remain. */
+  targets?: readonly string[];
+  /** Name of the local source carrying the Go sources; "context" like buildctl. */
+  contextName?: string;
+  /** Session serving that local source (client builds: our own; frontends: BUILDKIT_SESSION_ID). */
+  sessionId?: string;
+  goEnv?: GoPassthroughEnv;
+  network?: ConvertOptions["network"];
+  secrets?: ConvertOptions["secrets"];
+  ssh?: boolean;
+  cacheImports?: TypedAttrs[];
+  /** Ignore BuildKit's cache for every step (frontend opt `no-cache`, `rpk build --no-cache`). */
+  noCache?: boolean;
+  /** Called with progress-worthy notes (e.g. resolved base images); optional. */
+  log?: (message: string) => void;
+  /**
+   * Re-plans with dependency sources a probe read inside the build; given, targets the plan marks
+   * "probe-needed" are decided by that probe before anything else is built (see probe.ts).
+   */
+  resolveWithProbe?: ResolveWithProbe;
+  /**
+   * Zip output: when some targets fail to compile, output the ones that built, with manifest.json listing
+   * the failed (`rpk build --keep-going`, frontend opt `keep-going`); `failed` in the result names them.
+   */
+  keepGoing?: boolean;
+}
