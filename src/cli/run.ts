@@ -2,8 +2,10 @@ import yargs, { type Argv } from "yargs";
 import { isUserError, printable, UsageError } from "../errors.js";
 import { buildCommand } from "./commands/build.js";
 import { daemonCommand } from "./commands/daemon.js";
+import { devCommand } from "./commands/dev.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { infoCommand } from "./commands/info.js";
+import { invokeCommand } from "./commands/invoke.js";
 import { llbCommand } from "./commands/llb.js";
 import { planCommand } from "./commands/plan.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -22,6 +24,8 @@ const COMMANDS = [
   schemaCommand,
   llbCommand,
   buildCommand,
+  invokeCommand,
+  devCommand,
   daemonCommand,
   doctorCommand,
 ] as const;

@@ -70,8 +70,11 @@ export interface ContainerLauncherOptions {
   containers: ContainerClient;
   /** Ref of the Lambda base image (its rootfs). */
   baseRef: string;
-  /** Ref of a directory holding `bootstrap`, mounted at /var/runtime. */
-  runtimeRef: string;
+  /**
+   * Ref of a directory holding `bootstrap`, mounted at /var/runtime; omitted when the rootfs already holds
+   * /var/runtime/bootstrap (a Lambda image built by rpk, as the dev server runs).
+   */
+  runtimeRef?: string;
   /** Ref of relayState(). */
   relayRef: string;
 }
@@ -89,7 +92,7 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
     network: "none",
     mounts: [
       { dest: "/", resultId: options.baseRef },
-      { dest: RUNTIME_DIR, resultId: options.runtimeRef, readonly: true },
+      ...(options.runtimeRef ? [{ dest: RUNTIME_DIR, resultId: options.runtimeRef, readonly: true }] : []),
       { dest: RELAY_DIR, resultId: options.relayRef, readonly: true },
       { dest: "/tmp", type: "tmpfs" },
     ],

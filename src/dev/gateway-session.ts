@@ -22,6 +22,11 @@ export interface GatewaySession {
   containers: ContainerClient;
   /** The session ID, for `local` sources that name it. */
   sessionId: string;
+  /**
+   * Settles when the Solve ends: resolves after close(), rejects when it ends on its own (the daemon or
+   * the connection is gone), so a long-lived caller can say so and stop.
+   */
+  ended: Promise<void>;
   /** Ends the build (containers still running are released by the daemon) and waits for the Solve. */
   close(): Promise<void>;
 }
@@ -58,6 +63,7 @@ export async function openGatewaySession(options: GatewaySessionOptions): Promis
     bridge,
     containers: new ContainerClient(options.connection.client, ref),
     sessionId: session.id,
+    ended: solving.then(() => undefined),
     close: async () => {
       release();
       await solving;

@@ -3,6 +3,14 @@
  * a bootstrap in its Lambda base image in a gateway container. The dev server and `rpk invoke` build on
  * these and on src/runtime.
  */
+
+export {
+  type BuildTargetsOptions,
+  type BuildTargetsResult,
+  buildTargets,
+  type TargetBuildFailure,
+} from "./build-targets.js";
+export { changedTargets, mapChanges, patternToRegExp } from "./change-map.js";
 export {
   type ContainerLauncherOptions,
   gatewayContainerLauncher,
@@ -10,4 +18,13 @@ export {
   relayState,
   solveState,
 } from "./container-launcher.js";
+export {
+  type BuildEvent,
+  type DevServer,
+  type DevServerOptions,
+  type FunctionDefaults,
+  servedTargets,
+  startDevServer,
+} from "./dev-server.js";
 export { type GatewaySession, type GatewaySessionOptions, openGatewaySession } from "./gateway-session.js";
+export { type InvokeOnceOptions, invokeOnce } from "./invoke-once.js";

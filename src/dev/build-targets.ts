@@ -1,0 +1,96 @@
+/**
+ * Every build the dev server and `rpk invoke` make goes through buildTargets: the one place that turns
+ * "these targets of this plan" into build-function calls (src/build), so a change in how build requests
+ * are made touches only this file.
+ *
+ * Each target is built as its Lambda image (the base image of its runtime with /var/runtime/bootstrap),
+ * which is exactly the rootfs its container runs in. A target that fails is built once more through the
+ * zip path, whose failure analysis recovers the compiler's own message (an image build only says
+ * "exit code: 1").
+ */
+import { buildPlan, type PlanBuildResult } from "../build/index.js";
+import { LAMBDA_BOOTSTRAP_PATH } from "../convert/image.js";
+import type { GoPassthroughEnv } from "../convert/index.js";
+import { isUserError } from "../errors.js";
+import type { Plan } from "../plan/schema.js";
+import type { GatewaySession } from "./gateway-session.js";
+
+export interface BuildTargetsOptions {
+  goEnv?: GoPassthroughEnv;
+  /** Name of the session's local source holding the tree ("context"). */
+  contextName?: string;
+}
+
+export interface TargetBuildFailure {
+  name: string;
+  /** What went wrong: the compiler's lines for a compile failure, else the daemon's error. */
+  message: string;
+}
+
+export interface BuildTargetsResult {
+  /** Per built target: the ref of its Lambda image's rootfs (bootstrap at /var/runtime/bootstrap). */
+  images: Map<string, string>;
+  failures: TargetBuildFailure[];
+}
+
+export async function buildTargets(
+  session: GatewaySession,
+  plan: Plan,
+  targets: readonly string[],
+  options: BuildTargetsOptions = {},
+): Promise<BuildTargetsResult> {
+  const settled = await Promise.allSettled(targets.map((name) => buildOne(session, plan, name, options)));
+  const images = new Map<string, string>();
+  const failures: TargetBuildFailure[] = [];
+  for (const [i, outcome] of settled.entries()) {
+    const name = targets[i]!;
+    if (outcome.status === "fulfilled") images.set(name, outcome.value);
+    else if (isAbort(outcome.reason)) throw outcome.reason;
+    else failures.push({ name, message: await explainFailure(session, plan, name, options, outcome.reason) });
+  }
+  return { images, failures };
+}
+
+function requestOptions(session: GatewaySession, name: string, options: BuildTargetsOptions) {
+  return {
+    targets: [name],
+    contextName: options.contextName ?? "context",
+    sessionId: session.sessionId,
+    goEnv: options.goEnv ?? {},
+  };
+}
+
+async function buildOne(session: GatewaySession, plan: Plan, name: string, options: BuildTargetsOptions) {
+  const built: PlanBuildResult = await buildPlan(
+    session.bridge,
+    { ...plan, artifact: "image" },
+    requestOptions(session, name, options),
+  );
+  if (!built.ref) throw new Error(`the build of "${name}" returned no result`);
+  // The image is solved lazily; a stat of the bootstrap makes the daemon build it now, so failures land here.
+  await session.bridge.statFile(built.ref, LAMBDA_BOOTSTRAP_PATH);
+  return built.ref;
+}
+
+/** The compiler's message when the target does not compile (the zip path captures it), else the error. */
+async function explainFailure(
+  session: GatewaySession,
+  plan: Plan,
+  name: string,
+  options: BuildTargetsOptions,
+  error: unknown,
+): Promise<string> {
+  const fallback = error instanceof Error ? error.message : String(error);
+  try {
+    await buildPlan(session.bridge, { ...plan, artifact: "zip" }, { ...requestOptions(session, name, options) });
+    return fallback;
+  } catch (zipError) {
+    if (isAbort(zipError)) throw zipError;
+    if (isUserError(zipError) && zipError.detailLines.length > 0) return zipError.detailLines.join("\n");
+    return fallback;
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}

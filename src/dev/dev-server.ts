@@ -1,0 +1,218 @@
+/**
+ * `rpk dev` as a library: one gateway session (one BuildKit connection, one Solve) for the server's life,
+ * every Lambda target built into its image and served by the HTTP front, the tree watched, and a change
+ * rebuilding only the targets whose include patterns match it. Startable in-process (tests do).
+ */
+import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
+import type { GoPassthroughEnv } from "../convert/index.js";
+import { UserError } from "../errors.js";
+import type { Plan } from "../plan/schema.js";
+import { formatRequestLine, type HttpFront, startHttpFront } from "../runtime/http-front.js";
+import { FunctionPool } from "../runtime/pool.js";
+import type { FunctionSettings } from "../runtime/types.js";
+import { buildTargets, type TargetBuildFailure } from "./build-targets.js";
+import { changedTargets, mapChanges } from "./change-map.js";
+import { DevFunction } from "./dev-function.js";
+import { type GatewaySession, openGatewaySession } from "./gateway-session.js";
+import { type LauncherFactory, launcherFactory } from "./launchers.js";
+import { type TreeWatcher, watchTree } from "./watcher.js";
+
+export type FunctionDefaults = Omit<FunctionSettings, "name">;
+
+export interface DevServerOptions {
+  connection: BuildkitConnection;
+  /** The tree (served to the daemon as the `context` local source). */
+  dir: string;
+  /** Plans the tree (called at start and when module files or unknown Go files change). */
+  planTree: () => Promise<Plan>;
+  /** Only these Lambda targets (default: every Lambda of the plan). */
+  targets?: readonly string[];
+  port?: number;
+  /** Run bootstraps on this host (static linux binaries only) instead of in their Lambda images. */
+  hostRun?: boolean;
+  function: FunctionDefaults;
+  goEnv?: GoPassthroughEnv;
+  /** Watch the tree (default true). */
+  watch?: boolean;
+  /** Terminal lines: builds, failures, one line per request. */
+  log: (line: string) => void;
+  /** The functions' own output. */
+  onOutput?: (name: string, chunk: Buffer) => void;
+  onStatus?: (status: SolveStatus) => void;
+  /** After each (re)build: which targets were built and which failed. */
+  onBuild?: (event: BuildEvent) => void;
+}
+
+export interface BuildEvent {
+  built: string[];
+  failures: TargetBuildFailure[];
+  replanned: boolean;
+}
+
+export interface DevServer {
+  url: string;
+  port: number;
+  /** The served function names. */
+  functions(): string[];
+  /** Handles changed paths (relative to dir) as the watcher does; resolves when the rebuild is done. */
+  changed(paths: readonly string[]): Promise<BuildEvent>;
+  /** Rejects when the server stops on its own (the daemon is gone). */
+  ended: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The plan's Lambda targets the server serves; unknown or non-Lambda names are a UserError. */
+export function servedTargets(plan: Plan, wanted: readonly string[] | undefined): string[] {
+  const lambdas = plan.targets.filter((t) => t.kind === "lambda").map((t) => t.name);
+  if (!wanted?.length) {
+    if (lambdas.length === 0) throw new UserError("the tree has no Lambda targets to serve");
+    return lambdas;
+  }
+  for (const name of wanted) {
+    if (!lambdas.includes(name)) {
+      throw new UserError(`--target ${name} is not a Lambda target of this tree`, {
+        hint: `Lambda targets: ${lambdas.join(", ") || "none"}`,
+      });
+    }
+  }
+  return [...wanted];
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  let plan = await options.planTree();
+  let names = servedTargets(plan, options.targets);
+  const session = await openGatewaySession({
+    connection: options.connection,
+    sources: { context: options.dir },
+    sharedKey: `rpk-dev:${options.dir}`,
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+  });
+  const launchers = launcherFactory({ session, host: Boolean(options.hostRun), goImage: compileImage(plan) });
+  const functions = new Map<string, DevFunction>();
+  const context: ServerContext = { options, session, launchers, functions };
+  let front: HttpFront | undefined;
+  try {
+    await rebuild(context, plan, names, false);
+    front = await startHttpFront({
+      functions,
+      port: options.port ?? 0,
+      region: options.function.region,
+      onRequest: (line) => options.log(formatRequestLine(line)),
+    });
+  } catch (error) {
+    await shutdown(context, undefined, undefined);
+    throw error;
+  }
+  // One rebuild at a time; changes that arrive meanwhile are handled after it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const changed = (paths: readonly string[]): Promise<BuildEvent> => {
+    const next = queue.then(async () => {
+      const decision = mapChanges(plan, names, paths);
+      let targets = decision.targets;
+      if (decision.replan) {
+        const replanned = await options.planTree();
+        names = servedTargets(replanned, options.targets);
+        const afterMatch = mapChanges(replanned, names, paths).targets;
+        targets = [...new Set([...afterMatch, ...changedTargets(plan, replanned, names)])].sort();
+        plan = replanned;
+        for (const [name, fn] of functions) {
+          if (!names.includes(name)) {
+            functions.delete(name);
+            await fn.close();
+          }
+        }
+      }
+      return rebuild(context, plan, targets, decision.replan);
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const watcher: TreeWatcher | undefined =
+    options.watch === false
+      ? undefined
+      : watchTree(options.dir, (paths) => {
+          changed(paths).catch((error: unknown) => options.log(`rpk: rebuild failed: ${errorText(error)}`));
+        });
+  const ended = session.ended.catch((error: unknown) => {
+    throw new UserError(`the BuildKit daemon went away while serving: ${errorText(error).split("\n")[0]}`);
+  });
+  ended.catch(() => undefined);
+  return {
+    url: front.url,
+    port: front.port,
+    functions: () => [...functions.keys()].sort(),
+    changed,
+    ended,
+    close: () => shutdown(context, front, watcher),
+  };
+}
+
+interface ServerContext {
+  options: DevServerOptions;
+  session: GatewaySession;
+  launchers: LauncherFactory;
+  functions: Map<string, DevFunction>;
+}
+
+/** Builds `targets` (one request each, over the kept session) and swaps their pools. */
+async function rebuild(c: ServerContext, plan: Plan, targets: string[], replanned: boolean): Promise<BuildEvent> {
+  if (targets.length === 0) return { built: [], failures: [], replanned };
+  const slots = targets.map((name) => {
+    let fn = c.functions.get(name);
+    if (!fn) {
+      fn = new DevFunction(name);
+      c.functions.set(name, fn);
+    }
+    fn.beginRebuild();
+    return fn;
+  });
+  const started = performance.now();
+  c.options.log(`rpk: building ${targets.join(", ")}`);
+  let result: Awaited<ReturnType<typeof buildTargets>>;
+  try {
+    result = await buildTargets(c.session, plan, targets, c.options.goEnv ? { goEnv: c.options.goEnv } : {});
+  } catch (error) {
+    for (const fn of slots) fn.finish({ error: errorText(error) });
+    throw error;
+  }
+  for (const fn of slots) {
+    const imageRef = result.images.get(fn.name);
+    const failure = result.failures.find((f) => f.name === fn.name);
+    if (imageRef) fn.finish({ pool: await newPool(c, fn.name, imageRef) });
+    else fn.finish({ error: failure?.message ?? `${fn.name} was not built` });
+  }
+  for (const failure of result.failures) c.options.log(`rpk: ${failure.name} failed to build:\n${failure.message}`);
+  const built = [...result.images.keys()].sort();
+  if (built.length > 0)
+    c.options.log(`rpk: built ${built.join(", ")} in ${(performance.now() - started).toFixed(0)} ms`);
+  const event = { built, failures: result.failures, replanned };
+  c.options.onBuild?.(event);
+  return event;
+}
+
+async function newPool(c: ServerContext, name: string, imageRef: string): Promise<FunctionPool> {
+  const launcher = await c.launchers.launcherFor(name, imageRef);
+  return new FunctionPool({
+    settings: { ...c.options.function, name },
+    launcher,
+    onOutput: (chunk) => c.options.onOutput?.(name, chunk),
+  });
+}
+
+async function shutdown(c: ServerContext, front: HttpFront | undefined, watcher: TreeWatcher | undefined) {
+  watcher?.close();
+  await front?.close();
+  await Promise.all([...c.functions.values()].map((fn) => fn.close()));
+  await c.session.close().catch(() => undefined);
+  await c.launchers.close();
+}
+
+/** The image rpk-relay is compiled in: the plan's Go image (every compile runs in a golang image). */
+export function compileImage(plan: Plan): string {
+  const lambda = plan.targets.find((t) => t.kind === "lambda" && !t.cgo) ?? plan.targets[0]!;
+  return lambda.image;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

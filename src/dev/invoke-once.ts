@@ -1,0 +1,61 @@
+/**
+ * `rpk invoke` as a library: build one Lambda target (cached) over a gateway session, run one invocation
+ * in its Lambda image (or on the host), and stop everything it started.
+ */
+import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
+import type { GoPassthroughEnv } from "../convert/index.js";
+import { UserError } from "../errors.js";
+import type { Plan } from "../plan/schema.js";
+import { FunctionPool } from "../runtime/pool.js";
+import type { InvokeOutcome } from "../runtime/types.js";
+import { buildTargets } from "./build-targets.js";
+import { compileImage, type FunctionDefaults, servedTargets } from "./dev-server.js";
+import { openGatewaySession } from "./gateway-session.js";
+import { launcherFactory } from "./launchers.js";
+
+export interface InvokeOnceOptions {
+  connection: BuildkitConnection;
+  dir: string;
+  plan: Plan;
+  target: string;
+  payload: Buffer;
+  function: Omit<FunctionDefaults, "concurrency">;
+  hostRun?: boolean;
+  goEnv?: GoPassthroughEnv;
+  onOutput?: (chunk: Buffer) => void;
+  onStatus?: (status: SolveStatus) => void;
+}
+
+export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutcome> {
+  const [name] = servedTargets(options.plan, [options.target]);
+  const session = await openGatewaySession({
+    connection: options.connection,
+    sources: { context: options.dir },
+    sharedKey: `rpk-dev:${options.dir}`,
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+  });
+  const launchers = launcherFactory({
+    session,
+    host: Boolean(options.hostRun),
+    goImage: compileImage(options.plan),
+  });
+  let pool: FunctionPool | undefined;
+  try {
+    const built = await buildTargets(session, options.plan, [name!], options.goEnv ? { goEnv: options.goEnv } : {});
+    const imageRef = built.images.get(name!);
+    if (!imageRef) {
+      const message = built.failures[0]?.message ?? "no image";
+      throw new UserError(`target "${name}" failed to build`, { detailLines: message.split("\n") });
+    }
+    pool = new FunctionPool({
+      settings: { ...options.function, name: name!, concurrency: 1 },
+      launcher: await launchers.launcherFor(name!, imageRef),
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    });
+    return await pool.invoke({ payload: options.payload });
+  } finally {
+    await pool?.close();
+    await session.close().catch(() => undefined);
+    await launchers.close();
+  }
+}
