@@ -38,14 +38,12 @@ async function readStdin(): Promise<Buffer> {
 }
 
 export async function runInvoke(args: InvokeArgs): Promise<void> {
-  // yargs reads `--event -` as an empty --event and a stray `true` positional: put the `-` back.
-  const stdinEvent = args.event === "";
-  const named = typeof args.target === "string" && args.target !== "" ? args.target : undefined;
+  const named = args.target || undefined;
   // `rpk invoke TARGET` (the tree is .) or `rpk invoke DIR TARGET`.
   const [dirArg, target] = named === undefined ? [".", args.dir] : [args.dir, named];
   if (!target) throw new UsageError("name the Lambda target to invoke: rpk invoke [DIR] TARGET");
   checkLimits(args);
-  const payload = await readEvent(stdinEvent ? "-" : args.event);
+  const payload = await readEvent(args.event);
   const { plan, dir } = await loadOrCreatePlan(planArgsOf(args, dirArg));
   const connection = await connect({ address: await daemonAddress(args.addr) });
   try {

@@ -70,7 +70,7 @@ export function servedTargets(plan: Plan, wanted: readonly string[] | undefined)
   }
   for (const name of wanted) {
     if (!lambdas.includes(name)) {
-      throw new UserError(`--target ${name} is not a Lambda target of this tree`, {
+      throw new UserError(`"${name}" is not a Lambda target of this tree`, {
         hint: `Lambda targets: ${lambdas.join(", ") || "none"}`,
       });
     }
@@ -207,10 +207,9 @@ async function shutdown(c: ServerContext, front: HttpFront | undefined, watcher:
   await c.launchers.close();
 }
 
-/** The image rpk-relay is compiled in: the plan's Go image (every compile runs in a golang image). */
+/** The image rpk-relay is compiled in: the plan's golang image (cgo targets compile in a C image instead). */
 export function compileImage(plan: Plan): string {
-  const lambda = plan.targets.find((t) => t.kind === "lambda" && !t.cgo) ?? plan.targets[0]!;
-  return lambda.image;
+  return plan.go.image;
 }
 
 function errorText(error: unknown): string {

@@ -9,7 +9,12 @@ export const invokeCommand = {
     (await withRunOptions(yargs))
       .positional("dir", { type: "string", describe: "Go source root (default: .); rpk invoke TARGET also works" })
       .positional("target", { type: "string", describe: "the Lambda target to invoke" })
-      .option("event", { type: "string", describe: "the event JSON: a FILE, or - for stdin [default: {}]" }),
+      .option("event", {
+        type: "string",
+        // nargs 1: yargs would otherwise read the `-` of `--event -` as a flag of its own.
+        nargs: 1,
+        describe: "the event JSON: a FILE, or - for stdin [default: {}]",
+      }),
   handler: async (args: InvokeArgs) => {
     const { runInvoke } = await import("../invoke-run.js");
     await runInvoke(args);
