@@ -83,13 +83,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let names = servedTargets(plan, options.targets);
   const session = await openGatewaySession({
     connection: options.connection,
-    sources: { context: options.dir },
     sharedKey: `rpk-dev:${options.dir}`,
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
   const launchers = launcherFactory({ session, host: Boolean(options.hostRun), goImage: compileImage(plan) });
   const functions = new Map<string, DevFunction>();
-  const context: ServerContext = { options, session, launchers, functions };
+  const context: ServerContext = { options, session, launchers, functions, generation: 0 };
   let front: HttpFront | undefined;
   try {
     await rebuild(context, plan, names, false);
@@ -152,6 +151,8 @@ interface ServerContext {
   session: GatewaySession;
   launchers: LauncherFactory;
   functions: Map<string, DevFunction>;
+  /** Counts builds: each syncs the tree under a local source name of its own (see GatewaySession.addSource). */
+  generation: number;
 }
 
 /** Builds `targets` (one request each, over the kept session) and swaps their pools. */
@@ -170,7 +171,12 @@ async function rebuild(c: ServerContext, plan: Plan, targets: string[], replanne
   c.options.log(`rpk: building ${targets.join(", ")}`);
   let result: Awaited<ReturnType<typeof buildTargets>>;
   try {
-    result = await buildTargets(c.session, plan, targets, c.options.goEnv ? { goEnv: c.options.goEnv } : {});
+    const contextName = `context${++c.generation}`;
+    c.session.addSource(contextName, c.options.dir);
+    result = await buildTargets(c.session, plan, targets, {
+      contextName,
+      ...(c.options.goEnv ? { goEnv: c.options.goEnv } : {}),
+    });
   } catch (error) {
     for (const fn of slots) fn.finish({ error: errorText(error) });
     throw error;

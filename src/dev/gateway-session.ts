@@ -23,6 +23,11 @@ export interface GatewaySession {
   /** The session ID, for `local` sources that name it. */
   sessionId: string;
   /**
+   * Serves another local directory under `name`. A rebuild in the same session needs a new name: the daemon
+   * keeps the first result of an identical local op for the whole build and would not sync again.
+   */
+  addSource(name: string, dir: string): void;
+  /**
    * Settles when the Solve ends: resolves after close(), rejects when it ends on its own (the daemon or
    * the connection is gone), so a long-lived caller can say so and stop.
    */
@@ -63,6 +68,7 @@ export async function openGatewaySession(options: GatewaySessionOptions): Promis
     bridge,
     containers: new ContainerClient(options.connection.client, ref),
     sessionId: session.id,
+    addSource: (name, dir) => session.addSource(name, dir),
     ended: solving.then(() => undefined),
     close: async () => {
       release();
