@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { repoRoot, runRpk } from "../../helpers/run-cli.js";
 
 /** Docs that drift from flags are a defect: every flag a command accepts is documented in the README. */
-const COMMANDS = ["plan", "info", "schema", "llb", "build", "doctor", "daemon"];
+const COMMANDS = ["plan", "info", "schema", "llb", "build", "invoke", "dev", "doctor", "daemon"];
 const GLOBAL = new Set(["--help", "--version", "--debug"]);
 
 describe("README", () => {
