@@ -52,7 +52,7 @@ function goEnv(): GoPassthroughEnv {
   return out;
 }
 
-async function nextBuild(after: number, timeoutMs = 240_000): Promise<BuildEvent> {
+async function nextBuild(after: number, timeoutMs = 420_000): Promise<BuildEvent> {
   const deadline = Date.now() + timeoutMs;
   while (builds.length <= after) {
     if (Date.now() > deadline) throw new Error(`no rebuild within ${timeoutMs} ms:\n${logs.join("\n")}`);
@@ -185,5 +185,5 @@ describe("rpk dev on the monorepo example", () => {
     const answer = await invokeApi();
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual(expected.api!.response);
-  }, 300_000);
+  }, 900_000);
 });

@@ -1,0 +1,60 @@
+/**
+ * `rpk dev` as a process: it serves the hello example (a single Lambda, also at `/`), prints one line per
+ * request, and Ctrl-C exits 130 with every container it started gone (the daemon's runc list and ps).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadTestEnv } from "../helpers/env.js";
+import { cliPath, repoRoot } from "../unit/cli/run-cli.js";
+import { rpkEnv } from "./support/rpk-build.js";
+
+const env = loadTestEnv();
+
+/** runc containers of rpk's gateway launcher (the container ID is the runc ID). */
+function ourContainers(): string[] {
+  try {
+    return execFileSync("runc", ["list", "-q"], { encoding: "utf8" })
+      .split("\n")
+      .filter((id) => id.startsWith("rpklambda"));
+  } catch {
+    return [];
+  }
+}
+
+describe("rpk dev (CLI)", () => {
+  it("serves hello at / and on the Invoke API; Ctrl-C exits 130 and leaves no container", async () => {
+    const before = new Set(ourContainers());
+    const child = spawn(process.execPath, [cliPath, "dev", join(repoRoot, "examples", "hello"), "--port", "0"], {
+      env: { ...process.env, ...rpkEnv(env) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 600_000;
+    let url: string | undefined;
+    while (!url) {
+      if (Date.now() > deadline) throw new Error(`rpk dev did not start:\n${stderr}`);
+      url = /rpk: serving hello on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const invoked = await fetch(`${url}/2015-03-31/functions/hello/invocations`, {
+      method: "POST",
+      body: JSON.stringify({ name: "dev" }),
+    });
+    expect(await invoked.json()).toEqual({ message: "Hello, dev!" });
+    const viaUrl = await fetch(`${url}/`, { method: "POST", body: JSON.stringify({ name: "url" }) });
+    expect(viaUrl.status).toBe(200);
+    expect(stderr).toMatch(/^hello invoke 200 [\d.]+ ms \(billed \d+ ms\)$/m);
+    const running = ourContainers().filter((id) => !before.has(id));
+    expect(running.length).toBeGreaterThanOrEqual(1);
+
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("rpk: stopped: every function instance is gone");
+    expect(ourContainers().filter((id) => running.includes(id))).toEqual([]);
+  }, 700_000);
+});
