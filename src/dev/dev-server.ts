@@ -79,8 +79,8 @@ export function servedTargets(plan: Plan, wanted: readonly string[] | undefined)
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  let plan = await options.planTree();
-  let names = servedTargets(plan, options.targets);
+  const plan = await options.planTree();
+  const names = servedTargets(plan, options.targets);
   const session = await openGatewaySession({
     connection: options.connection,
     sharedKey: `rpk-dev:${options.dir}`,
@@ -102,27 +102,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await shutdown(context, undefined, undefined);
     throw error;
   }
+  const state = { plan, names };
   // One rebuild at a time; changes that arrive meanwhile are handled after it.
   let queue: Promise<unknown> = Promise.resolve();
   const changed = (paths: readonly string[]): Promise<BuildEvent> => {
-    const next = queue.then(async () => {
-      const decision = mapChanges(plan, names, paths);
-      let targets = decision.targets;
-      if (decision.replan) {
-        const replanned = await options.planTree();
-        names = servedTargets(replanned, options.targets);
-        const afterMatch = mapChanges(replanned, names, paths).targets;
-        targets = [...new Set([...afterMatch, ...changedTargets(plan, replanned, names)])].sort();
-        plan = replanned;
-        for (const [name, fn] of functions) {
-          if (!names.includes(name)) {
-            functions.delete(name);
-            await fn.close();
-          }
-        }
-      }
-      return rebuild(context, plan, targets, decision.replan);
-    });
+    const next = queue.then(() => handleChanges(context, state, paths));
     queue = next.catch(() => undefined);
     return next;
   };
@@ -153,6 +137,29 @@ interface ServerContext {
   functions: Map<string, DevFunction>;
   /** Counts builds: each syncs the tree under a local source name of its own (see GatewaySession.addSource). */
   generation: number;
+}
+
+/** Maps changed paths to targets (re-planning first when module files or unknown Go files changed), rebuilds. */
+async function handleChanges(
+  c: ServerContext,
+  state: { plan: Plan; names: string[] },
+  paths: readonly string[],
+): Promise<BuildEvent> {
+  const decision = mapChanges(state.plan, state.names, paths);
+  let targets = decision.targets;
+  if (decision.replan) {
+    const replanned = await c.options.planTree();
+    const names = servedTargets(replanned, c.options.targets);
+    const matched = mapChanges(replanned, names, paths).targets;
+    targets = [...new Set([...matched, ...changedTargets(state.plan, replanned, names)])].sort();
+    Object.assign(state, { plan: replanned, names });
+    for (const [name, fn] of c.functions) {
+      if (names.includes(name)) continue;
+      c.functions.delete(name);
+      await fn.close();
+    }
+  }
+  return rebuild(c, state.plan, targets, decision.replan);
 }
 
 /** Builds `targets` (one request each, over the kept session) and swaps their pools. */
