@@ -28,11 +28,11 @@ describe("usage errors", () => {
   it("an unknown command names itself, a suggestion and the commands", () => {
     expectUsage(
       ["plna"],
-      'unknown command "plna" (did you mean plan?); the commands are plan, info, schema, llb, build, daemon, doctor (see rpk --help)',
+      'unknown command "plna" (did you mean plan?); the commands are plan, info, schema, llb, build, invoke, dev, daemon, doctor (see rpk --help)',
     );
     expectUsage(
       ["frobnicate"],
-      'unknown command "frobnicate"; the commands are plan, info, schema, llb, build, daemon, doctor (see rpk --help)',
+      'unknown command "frobnicate"; the commands are plan, info, schema, llb, build, invoke, dev, daemon, doctor (see rpk --help)',
     );
   });
 
