@@ -8,7 +8,7 @@
  * zip path, whose failure analysis recovers the compiler's own message (an image build only says
  * "exit code: 1").
  */
-import { buildPlan, type PlanBuildResult } from "../build/index.js";
+import { type BuildRequest, buildPlan, type PlanBuildResult } from "../build/index.js";
 import { LAMBDA_BOOTSTRAP_PATH } from "../convert/image.js";
 import type { GoPassthroughEnv } from "../convert/index.js";
 import { isUserError } from "../errors.js";
@@ -51,7 +51,8 @@ export async function buildTargets(
   return { images, failures };
 }
 
-function requestOptions(session: GatewaySession, name: string, options: BuildTargetsOptions) {
+/** The build request of one target: its sources from this session's local source `contextName`. */
+function requestOptions(session: GatewaySession, name: string, options: BuildTargetsOptions): BuildRequest {
   return {
     targets: [name],
     contextName: options.contextName ?? "context",
