@@ -18,7 +18,7 @@ import { type BuildEvent, type DevServer, startDevServer } from "../../src/dev/i
 import { planDirectory } from "../../src/plan/from-directory.js";
 import { DEFAULT_SETTINGS } from "../../src/plan/settings.js";
 import { loadTestEnv } from "../helpers/env.js";
-import { repoRoot } from "../unit/cli/run-cli.js";
+import { repoRoot } from "../helpers/run-cli.js";
 
 const env = loadTestEnv();
 const execFileAsync = promisify(execFile);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { loadTestEnv } from "../helpers/env.js";
-import { cliPath, repoRoot } from "../unit/cli/run-cli.js";
+import { cliPath, repoRoot } from "../helpers/run-cli.js";
 import { rpkEnv } from "./support/rpk-build.js";
 
 const env = loadTestEnv();
