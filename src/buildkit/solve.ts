@@ -154,6 +154,9 @@ export async function solve(options: SolveOptions): Promise<SolveResult> {
     if (ownsSession) await session.start(control);
     const statusDone = control.status(ref, trackStatus, statusCancel.signal).catch(() => undefined);
     const solving = control.solve(solveRequest(options, ref, session.id), solveCancel.signal);
+    // The Solve may fail (the daemon dies) while the build function still runs; its outcome is read later, so
+    // mark the rejection handled now or node ends the process on an unhandled rejection.
+    solving.catch(() => undefined);
     const running: RunningSolve = { solving, solveCancel, statusDone, failures, session, signal };
     const buildFailure = await runClientBuild(options, ref, running);
     const exporterResponse = await solveOutcome(running, buildFailure);
