@@ -7,7 +7,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { LLB_BRIDGE_SERVICE } from "../gateway/transport.js";
 import type { Platform } from "../llb/index.js";
-import { codec } from "../proto/codec.js";
+import { codec, type MessageCodec } from "../proto/codec.js";
 import { BUILD_ID_HEADER, grpcBridgeTransport } from "./bridge-transport.js";
 
 const PKG = "moby.buildkit.v1.frontend";
@@ -125,49 +125,11 @@ export class ContainerClient {
       if (!call.writable || call.writableEnded) return;
       call.write(message.encode({ ProcessID: options.processId, ...body }));
     };
-    let markStarted!: () => void;
-    let failStart!: (error: Error) => void;
-    const started = new Promise<void>((resolve, reject) => {
-      markStarted = resolve;
-      failStart = reject;
-    });
-    started.catch(() => undefined);
-    let exit: ProcessExit | undefined;
-    const exited = new Promise<ProcessExit>((resolve) => {
-      const finish = (fallback: ProcessExit) => {
-        if (!call.writableEnded) call.end();
-        resolve(exit ?? fallback);
-      };
-      call.on("data", (bytes: Buffer) => {
-        const decoded = message.decode(bytes);
-        if (decoded.Input === "Started") markStarted();
-        else if (decoded.Input === "File" && decoded.File) onOutput(decoded.File.Fd, decoded.File.Data);
-        else if (decoded.Input === "Exit" && decoded.Exit) {
-          exit = { code: decoded.Exit.Code };
-          if (decoded.Exit.Error?.message) exit.error = decoded.Exit.Error.message;
-          // The daemon sends Done once every pipe is closed, stdin included: close ours now.
-          if (options.stdin) send({ File: { Fd: 0, EOF: true } });
-        } else if (decoded.Input === "Done") finish({ code: -1, error: "the process ended without an exit status" });
-      });
-      call.on("error", (error: grpc.ServiceError) => {
-        failStart(new Error(`ExecProcess: ${error.details || error.message}`));
-        finish({ code: -1, error: error.details || error.message });
-      });
-      call.on("end", () => {
-        failStart(new Error("ExecProcess: the daemon closed the stream before the process started"));
-        finish({ code: -1, error: "the daemon closed the process stream" });
-      });
-    });
-    send({
-      Init: {
-        ContainerID: options.containerId,
-        Meta: { args: options.args, env: options.env, cwd: options.cwd ?? "/", user: options.user ?? "" },
-        Fds: options.stdin ? [0, 1, 2] : [1, 2],
-        Tty: false,
-      },
-    });
+    const started = startSignal();
+    const exited = followProcess({ call, message, send, onOutput, started, stdin: options.stdin ?? false });
+    send({ Init: initMessage(options) });
     return {
-      started,
+      started: started.promise,
       exited,
       write: (data) => {
         // Large writes go in pieces: each message must stay well below the daemon's gRPC message limit.
@@ -180,4 +142,72 @@ export class ContainerClient {
       cancel: () => call.cancel(),
     };
   }
+}
+
+/** ExecMessage.Init: which container, what to run, which fds the daemon should open. */
+function initMessage(options: ExecOptions): Record<string, unknown> {
+  return {
+    ContainerID: options.containerId,
+    Meta: { args: options.args, env: options.env, cwd: options.cwd ?? "/", user: options.user ?? "" },
+    Fds: options.stdin ? [0, 1, 2] : [1, 2],
+    Tty: false,
+  };
+}
+
+interface StartSignal {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** The `started` promise and its two outcomes; a rejection nobody awaits is not an unhandled one. */
+function startSignal(): StartSignal {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+interface ProcessStream {
+  call: grpc.ClientDuplexStream<Buffer, Buffer>;
+  message: MessageCodec<WireExecMessage>;
+  send(body: Record<string, unknown>): void;
+  onOutput: OutputHandler;
+  started: StartSignal;
+  /** Whether stdin was opened (and must be closed for the daemon to send Done). */
+  stdin: boolean;
+}
+
+/** Reads the daemon's answers (Started, output, Exit, Done) and resolves with the exit once the stream ends. */
+function followProcess({ call, message, send, onOutput, started, stdin }: ProcessStream): Promise<ProcessExit> {
+  let exit: ProcessExit | undefined;
+  return new Promise<ProcessExit>((resolve) => {
+    const finish = (fallback: ProcessExit) => {
+      if (!call.writableEnded) call.end();
+      resolve(exit ?? fallback);
+    };
+    call.on("data", (bytes: Buffer) => {
+      const decoded = message.decode(bytes);
+      if (decoded.Input === "Started") started.resolve();
+      else if (decoded.Input === "File" && decoded.File) onOutput(decoded.File.Fd, decoded.File.Data);
+      else if (decoded.Input === "Exit" && decoded.Exit) {
+        exit = { code: decoded.Exit.Code };
+        if (decoded.Exit.Error?.message) exit.error = decoded.Exit.Error.message;
+        // The daemon sends Done once every pipe is closed, stdin included: close ours now.
+        if (stdin) send({ File: { Fd: 0, EOF: true } });
+      } else if (decoded.Input === "Done") finish({ code: -1, error: "the process ended without an exit status" });
+    });
+    call.on("error", (error: grpc.ServiceError) => {
+      started.reject(new Error(`ExecProcess: ${error.details || error.message}`));
+      finish({ code: -1, error: error.details || error.message });
+    });
+    call.on("end", () => {
+      started.reject(new Error("ExecProcess: the daemon closed the stream before the process started"));
+      finish({ code: -1, error: "the daemon closed the process stream" });
+    });
+  });
 }

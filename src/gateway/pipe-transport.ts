@@ -69,12 +69,7 @@ class PipePair extends Duplex {
 }
 
 export function pipeBridgeTransport(options: PipeTransportOptions): PipeBridgeTransport {
-  const session = http2.connect("http://buildkit-frontend", {
-    createConnection: () => new PipePair(options.input, options.output),
-    // Definitions and ReadFile answers are single DATA-heavy streams; a large window avoids stalls.
-    settings: { initialWindowSize: 16 * 1024 * 1024, enablePush: false },
-    maxSessionMemory: 256,
-  });
+  const session = connectOverPipes(options);
   let sessionError: Error | undefined;
   session.on("error", (error) => {
     sessionError = error;
@@ -82,78 +77,113 @@ export function pipeBridgeTransport(options: PipeTransportOptions): PipeBridgeTr
 
   return {
     unary(method, request, signal) {
-      return new Promise<Buffer>((resolve, reject) => {
-        if (sessionError || session.closed || session.destroyed) {
-          const why = sessionError?.message ?? "the connection to buildkitd is closed";
-          reject(new GatewayCallError(method, UNAVAILABLE, why));
-          return;
-        }
-        const stream = session.request({
-          ":method": "POST",
-          ":path": `/${LLB_BRIDGE_SERVICE}/${method}`,
-          "content-type": "application/grpc",
-          te: "trailers",
-        });
-        const chunks: Buffer[] = [];
-        let received = 0;
-        let headers: http2.IncomingHttpHeaders | undefined;
-        let trailers: http2.IncomingHttpHeaders | undefined;
-        let settled = false;
-        const finish = (error: GatewayCallError | undefined, value?: Buffer) => {
-          if (settled) return;
-          settled = true;
-          signal?.removeEventListener("abort", onAbort);
-          if (error) reject(error);
-          else resolve(value ?? Buffer.alloc(0));
-        };
-        const onAbort = () => {
-          stream.close(http2.constants.NGHTTP2_CANCEL);
-          finish(new GatewayCallError(method, CANCELLED, `${method} was cancelled`));
-        };
-        if (signal?.aborted) {
-          onAbort();
-          return;
-        }
-        signal?.addEventListener("abort", onAbort, { once: true });
-
-        stream.on("response", (h) => {
-          headers = h;
-        });
-        stream.on("trailers", (t) => {
-          trailers = t;
-        });
-        stream.on("data", (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > MAX_RESPONSE_BYTES + 5) {
-            stream.close(http2.constants.NGHTTP2_CANCEL);
-            finish(new GatewayCallError(method, INTERNAL, `${method} answer exceeds ${MAX_RESPONSE_BYTES} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        stream.on("error", (error) => {
-          finish(new GatewayCallError(method, UNAVAILABLE, `${method}: ${error.message}`));
-        });
-        stream.on("close", () => {
-          if (settled) return;
-          const status = callStatus(method, headers, trailers, stream.rstCode);
-          if (status) {
-            finish(status);
-            return;
-          }
-          try {
-            finish(undefined, unframe(method, Buffer.concat(chunks)));
-          } catch (error) {
-            finish(error as GatewayCallError);
-          }
-        });
-        stream.end(frame(request));
-      });
+      if (sessionError || session.closed || session.destroyed) {
+        const why = sessionError?.message ?? "the connection to buildkitd is closed";
+        return Promise.reject(new GatewayCallError(method, UNAVAILABLE, why));
+      }
+      return unaryCall({ session, method, request, signal });
     },
     close() {
       session.destroy();
     },
   };
+}
+
+/** The HTTP/2 client session over the pipe pair (h2c, prior knowledge: no upgrade, no TLS). */
+function connectOverPipes(options: PipeTransportOptions): http2.ClientHttp2Session {
+  return http2.connect("http://buildkit-frontend", {
+    createConnection: () => new PipePair(options.input, options.output),
+    // Definitions and ReadFile answers are single DATA-heavy streams; a large window avoids stalls.
+    settings: { initialWindowSize: 16 * 1024 * 1024, enablePush: false },
+    maxSessionMemory: 256,
+  });
+}
+
+interface UnaryCall {
+  session: http2.ClientHttp2Session;
+  method: string;
+  request: Uint8Array;
+  signal?: AbortSignal | undefined;
+}
+
+/** Settles a call once: the first outcome wins, later ones (a close after a cancel) are ignored. */
+type Finish = (error: GatewayCallError | undefined, value?: Buffer) => void;
+
+/** One unary call on its own HTTP/2 stream: send the framed request, settle on the answer or on abort. */
+function unaryCall({ session, method, request, signal }: UnaryCall): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const stream = session.request({
+      ":method": "POST",
+      ":path": `/${LLB_BRIDGE_SERVICE}/${method}`,
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    let settled = false;
+    const finish: Finish = (error, value) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve(value ?? Buffer.alloc(0));
+    };
+    const onAbort = () => {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      finish(new GatewayCallError(method, CANCELLED, `${method} was cancelled`));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    collectAnswer(stream, method, finish);
+    stream.end(frame(request));
+  });
+}
+
+/** Gathers the answer's headers, body and trailers, and settles the call when the stream closes. */
+function collectAnswer(stream: http2.ClientHttp2Stream, method: string, finish: Finish): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let headers: http2.IncomingHttpHeaders | undefined;
+  let trailers: http2.IncomingHttpHeaders | undefined;
+  stream.on("response", (h) => {
+    headers = h;
+  });
+  stream.on("trailers", (t) => {
+    trailers = t;
+  });
+  stream.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > MAX_RESPONSE_BYTES + 5) {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      finish(new GatewayCallError(method, INTERNAL, `${method} answer exceeds ${MAX_RESPONSE_BYTES} bytes`));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  stream.on("error", (error) => {
+    finish(new GatewayCallError(method, UNAVAILABLE, `${method}: ${error.message}`));
+  });
+  // A call already settled (cancelled, too large, failed) ignores this: finish keeps the first outcome.
+  stream.on("close", () => finish(...answerOf(method, { headers, trailers, chunks, rstCode: stream.rstCode })));
+}
+
+interface Answer {
+  headers: http2.IncomingHttpHeaders | undefined;
+  trailers: http2.IncomingHttpHeaders | undefined;
+  chunks: Buffer[];
+  rstCode: number | undefined;
+}
+
+/** The outcome of a closed stream: its failure status, or its one message. */
+function answerOf(method: string, answer: Answer): [GatewayCallError | undefined, Buffer?] {
+  const status = callStatus(method, answer.headers, answer.trailers, answer.rstCode);
+  if (status) return [status];
+  try {
+    return [undefined, unframe(method, Buffer.concat(answer.chunks))];
+  } catch (error) {
+    return [error as GatewayCallError];
+  }
 }
 
 /** One length-prefixed, uncompressed gRPC message. */

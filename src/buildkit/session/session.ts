@@ -179,6 +179,7 @@ export class Session {
     this.methods.push(path);
   }
 
+  /** Registration order is the order of the methods the session announces to the daemon. */
   private registerServices(): void {
     const { options } = this;
     this.add(
@@ -197,7 +198,14 @@ export class Session {
     this.add("moby.filesync.v1.FileSend", "DiffCopy", RAW_BIDI, (call: grpc.ServerDuplexStream<Buffer, Buffer>) =>
       serveFileSend(call, this.exportTargets, options.onExport),
     );
+    this.registerAuth();
+    this.registerSecrets();
+    this.registerSsh();
+  }
 
+  /** Registry credentials from the docker config, asked for by the daemon when it pulls or pushes. */
+  private registerAuth(): void {
+    const { options } = this;
     const auth = options.auth ? new DockerConfigAuth(options.auth) : undefined;
     this.add(
       "moby.filesync.v1.Auth",
@@ -213,7 +221,10 @@ export class Session {
         );
       },
     );
+  }
 
+  private registerSecrets(): void {
+    const { options } = this;
     const secrets = new SecretStore(options.secrets ?? {}, options.env ?? {});
     this.add(
       "moby.buildkit.secrets.v1.Secrets",
@@ -230,8 +241,11 @@ export class Session {
         );
       },
     );
+  }
 
-    const agents = options.ssh ?? {};
+  /** SSH forwarding is offered only when agents are configured. */
+  private registerSsh(): void {
+    const agents = this.options.ssh ?? {};
     if (Object.keys(agents).length > 0) {
       this.add(
         "moby.sshforward.v1.SSH",
