@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuildctl } from "../helpers/buildctl.js";
@@ -10,6 +10,7 @@ import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
 import { runLambdaImage } from "../helpers/image.js";
 import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
@@ -67,20 +68,6 @@ function frontendBuild(options: { context: string; planDir: string; output: stri
     "--output",
     options.output,
   ]);
-}
-
-/** Every file under `dir` (relative path → bytes). */
-function readTree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 describe.each(EXAMPLES)("buildctl --frontend gateway.v0 = rpk build: %s", (example) => {

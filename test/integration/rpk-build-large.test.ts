@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { runRpk } from "../helpers/run-cli.js";
+import { readTree } from "../helpers/tree.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { copyExample } from "./support/go-projects.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
@@ -40,20 +41,6 @@ function rpk(args: string[]): string {
   const result = runRpk(args, { env: rpkEnv(env) });
   if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
   return result.stdout.toString();
-}
-
-/** Every file under `dir` (relative path → bytes). */
-function readTree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 function contextIncludeCount(planFile: string): number {
