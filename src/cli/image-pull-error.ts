@@ -6,6 +6,7 @@
 import { BuildError } from "../buildkit/errors.js";
 import { UserError } from "../errors.js";
 import { normalizeImageReference } from "../llb/index.js";
+import { zipToolImage } from "../plan/go-limits.js";
 import { GOLANG_IMAGE_OVERRIDES, golangImageFor } from "../plan/golang-image.js";
 import type { Plan } from "../plan/schema.js";
 import type { PlanSettings } from "../plan/settings.js";
@@ -37,9 +38,18 @@ function cgoTargetImage(image: string, plan: Plan): boolean {
   return plan.targets.some((t) => t.cgo && normalized(t.image) === ref);
 }
 
+/** Whether `image` is where rpk-zip is built because the plan's Go is too old for its source (go-limits.ts). */
+function zipToolOnly(image: string, plan: Plan): boolean {
+  const tool = normalized(zipToolImage(plan));
+  return tool === normalized(image) && tool !== normalized(plan.go.image);
+}
+
 /** Why the plan builds with `image`; undefined when it is none of the plan's Go images. */
 export function whyImage(image: string, origins: ImageOrigins): string | undefined {
   const { plan, settings } = origins;
+  if (zipToolOnly(image, plan)) {
+    return `rpk builds its zip tool (rpk-zip) in the newest golang image it knows, as Go ${plan.go.version} is older than the Go 1.18 rpk-zip needs`;
+  }
   const same = (other: string | undefined) => other !== undefined && normalized(other) === normalized(image);
   const planned = [plan.go.image, plan.go.cgoImage, ...plan.targets.map((t) => t.image)];
   if (!planned.some(same)) return undefined;
@@ -88,9 +98,11 @@ export function explainImagePullFailure(error: unknown, origins: ImageOrigins): 
   if (image === undefined) return error;
   const why = whyImage(image, origins);
   if (!why) return error;
-  const hint = cgoTargetImage(image, origins.plan)
-    ? 'to build cgo targets in another C build image, pass --cgo-image or set "cgoImage" in rpk.config.json'
-    : `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`;
+  const hint = zipToolOnly(image, origins.plan)
+    ? "make that image available to the daemon (mirror it into your registry), or pin Go 1.18 or newer in .go-version"
+    : cgoTargetImage(image, origins.plan)
+      ? 'to build cgo targets in another C build image, pass --cgo-image or set "cgoImage" in rpk.config.json'
+      : `to build with another image, ${GOLANG_IMAGE_OVERRIDES}`;
   const message = error instanceof Error ? error.message : String(error);
   return new UserError(`${message} — the image could not be pulled; ${why}`, { hint, cause: error });
 }

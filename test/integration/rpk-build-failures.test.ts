@@ -211,20 +211,21 @@ describe("a golang image that does not exist (--go-image)", () => {
   );
 });
 
-// The test registry only has golang 1.26.8 stand-ins, so the tag rpk picks for a Go 1.15 module cannot be
-// pulled: exactly the failure a user meets when a tag is missing from their registry or mirror.
-describe("a golang image rpk picked that the registry does not have (go 1.15)", () => {
-  const image = "docker.io/library/golang:1.15.15-buster";
+// The test registry only has golang 1.26.8 (and 1.21.13) stand-ins, so the tag rpk picks for a Go 1.22 module
+// cannot be pulled: exactly the failure a user meets when a tag is missing from their registry or mirror. (Go 1.18
+// or newer: for older Go, rpk-zip is built in another image, whose pull may fail first.)
+describe("a golang image rpk picked that the registry does not have (go 1.22)", () => {
+  const image = "docker.io/library/golang:1.22.12-bookworm";
   const overrides = [".go-version", '"goImage"', '"cgoImage"', "rpk.config.json", "--go-image"];
   let src: string;
 
   beforeAll(() => {
-    src = copyExample("hello", join(scratch, "go115-src"));
+    src = copyExample("hello", join(scratch, "go122-src"));
     const goMod = join(src, "go.mod");
     writeFileSync(
       goMod,
       readFileSync(goMod, "utf8")
-        .replace(/^go .*$/m, "go 1.15")
+        .replace(/^go .*$/m, "go 1.22")
         .replace(/^toolchain .*\n/m, ""),
     );
   });
@@ -232,7 +233,7 @@ describe("a golang image rpk picked that the registry does not have (go 1.15)", 
   it(
     "exits 1 with one line naming the image, the Go version and its source, and the overrides",
     async () => {
-      const out = join(scratch, "go115-out");
+      const out = join(scratch, "go122-out");
       seedOutputDir(out);
       const result = await runRpkBuild([src, "-o", out, "--progress", "plain"], { env: rpkEnv(env) });
       expect(result.code).toBe(1);
@@ -240,7 +241,7 @@ describe("a golang image rpk picked that the registry does not have (go 1.15)", 
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`build step "docker-image://${image}" failed`);
       expect(lines[0]).toContain(
-        "the image could not be pulled; rpk chose it for Go 1.15.15 (from go.mod go): docker-library published buster and stretch for Go 1.15.15, no bookworm",
+        "the image could not be pulled; rpk chose it for Go 1.22.12 (from go.mod go): docker-library published bookworm and bullseye for Go 1.22.12",
       );
       for (const override of overrides) expect(lines[0]).toContain(override);
       expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -252,9 +253,9 @@ describe("a golang image rpk picked that the registry does not have (go 1.15)", 
   it(
     "from a saved plan (--plan), says the plan names it",
     async () => {
-      const planFile = join(scratch, "go115.rpk.json");
+      const planFile = join(scratch, "go122.rpk.json");
       await execFileAsync(process.execPath, [cliPath, "plan", src, "--out", planFile]);
-      const out = join(scratch, "go115-plan-out");
+      const out = join(scratch, "go122-plan-out");
       seedOutputDir(out);
       const result = await runRpkBuild([src, "--plan", planFile, "-o", out, "--progress", "plain"], {
         env: rpkEnv(env),
@@ -263,7 +264,7 @@ describe("a golang image rpk picked that the registry does not have (go 1.15)", 
       const lines = rpkLines(result);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`build step "docker-image://${image}" failed`);
-      expect(lines[0]).toContain(`rpk chose it for Go 1.15.15 (from go.mod go)`);
+      expect(lines[0]).toContain(`rpk chose it for Go 1.22.12 (from go.mod go)`);
       expect(lines[0]).toContain(`(plan ${planFile})`);
       for (const override of overrides) expect(lines[0]).toContain(override);
       expectUntouched(out);

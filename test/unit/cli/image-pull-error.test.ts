@@ -4,6 +4,7 @@ import { explainImagePullFailure, whyImage } from "../../../src/cli/image-pull-e
 import { UserError } from "../../../src/errors.js";
 import { GatewayCallError } from "../../../src/gateway/types.js";
 import { createPlan } from "../../../src/plan/create.js";
+import { zipToolImage } from "../../../src/plan/go-limits.js";
 import { DEFAULT_SETTINGS, type PlanSettings } from "../../../src/plan/settings.js";
 import { fakeAnalysis } from "../plan/fake-analysis.js";
 
@@ -69,6 +70,17 @@ describe("explainImagePullFailure", () => {
     );
     const other = new GatewayCallError("Solve", 2, `process "go build" did not complete: ${image} mentioned`);
     expect(explainImagePullFailure(other, { plan: planOf(), settings: DEFAULT_SETTINGS })).toBe(other);
+  });
+
+  it("explains the image rpk-zip is built in when the plan's Go is older than 1.18", () => {
+    const plan = planOf();
+    const tool = zipToolImage(plan);
+    expect(tool).not.toBe(plan.go.image);
+    const explained = explainImagePullFailure(pullFailure(tool), { plan, settings: DEFAULT_SETTINGS });
+    expect((explained as UserError).message).toContain(
+      "rpk builds its zip tool (rpk-zip) in the newest golang image it knows, as Go 1.15.15 is older than the Go 1.18 rpk-zip needs",
+    );
+    expect((explained as UserError).message).toContain("pin Go 1.18 or newer in .go-version");
   });
 
   it("leaves other failures alone", () => {
