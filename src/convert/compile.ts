@@ -5,7 +5,7 @@ import type { Plan, PlanTarget } from "../plan/schema.js";
 import { cgoCross } from "./cgo.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
-import { buildCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
+import { compileCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
 /** `./services/orders/cmd` relative to module `./services/orders` → `./cmd`; the module root itself → `.` */
 export function packageArg(target: PlanTarget): string {
@@ -86,7 +86,7 @@ export function compileTarget(options: {
           ]
         : []),
       modCacheMount,
-      buildCacheMount,
+      compileCacheMount(target),
       ...(cross?.mounts ?? []),
       ...compileSecretMounts(target.secrets, options.convert),
     ],

@@ -5,7 +5,7 @@ import { cgoCross } from "./cgo.js";
 import { goCompileFlags } from "./compile.js";
 import { type ConvertOptions, LAYOUT, step } from "./options.js";
 import { contextSlice, moduleFiles } from "./sources.js";
-import { buildCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
+import { compileCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
 /**
  * Why this step exists: Go's build cache does not share work between concurrent `go` processes, so on an
@@ -167,7 +167,7 @@ export function compileSharedPackages(options: {
       mounts: [
         { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },
         modCacheMount,
-        buildCacheMount,
+        compileCacheMount(first),
         ...(cross?.mounts ?? []),
         ...compileSecretMounts(first.secrets, convert),
       ],

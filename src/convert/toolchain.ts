@@ -56,6 +56,16 @@ export const modCacheMount: CacheMount = {
   sharing: "shared",
 };
 
+/**
+ * The build cache of a compile: cgo targets get one per C build image. Go keys cgo objects by the C compiler's
+ * name and version, not by the glibc it compiles against, so objects made for al2023's glibc must not be
+ * linked into an al2 binary (its glibc lacks symbols, e.g. res_search outside libresolv).
+ */
+export function compileCacheMount(target: { cgo: boolean; image: string }): CacheMount {
+  if (!target.cgo) return buildCacheMount;
+  return { ...buildCacheMount, id: `${LAYOUT.gocacheId}-cgo-${target.image.replace(/[^A-Za-z0-9._-]+/g, "_")}` };
+}
+
 export const buildCacheMount: CacheMount = {
   type: "cache",
   dest: LAYOUT.gocache,

@@ -68,7 +68,11 @@ describe("cgo compiles in the runtime's build image with the golang image's Go",
     expect(env.some((e: string) => e.startsWith("CC="))).toBe(false);
     expect(args[0]).toBe("/rpk/rpk-zip");
     const caches = compile.op.exec.mounts.filter((m: AnyOp) => m.cacheOpt).map((m: AnyOp) => m.cacheOpt.ID);
-    expect(caches.sort()).toEqual(["rpk-go-build-cache", "rpk-go-mod-cache"]);
+    // A build cache of its own per C build image: cgo objects made for another glibc must not be linked in.
+    expect(caches.sort()).toEqual([
+      "rpk-go-build-cache-cgo-public.ecr.aws_sam_build-provided.al2023_latest",
+      "rpk-go-mod-cache",
+    ]);
     expect(compile.op.exec.mounts.some((m: AnyOp) => m.dest === CGO_SYSROOT)).toBe(false);
   });
 
