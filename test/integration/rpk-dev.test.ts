@@ -6,6 +6,7 @@
  * message until the fix, which serves again.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,9 +136,12 @@ describe("rpk dev on the monorepo example", () => {
     const before = builds.length;
     const compiledBefore = compiled.length;
     const editedAt = performance.now();
+    // Unique per run: the daemon's cache outlives a test run, and an edit it has built before is a cache hit.
+    const mark = randomBytes(4).toString("hex");
     writeFileSync(
       apiSource,
-      originalApi.replace("Summary: orders.Summary(r.Order)", 'Summary: "v2 " + orders.Summary(r.Order)'),
+      originalApi.replace("Summary: orders.Summary(r.Order)", `Summary: "v2 " + orders.Summary(r.Order) + ""`) +
+        `\nvar _ = "${mark}"\n`,
     );
     const event = await nextBuild(before);
     expect(event).toMatchObject({ built: ["api"], failures: [], replanned: false });
