@@ -5,7 +5,7 @@ import type { Plan } from "../plan/schema.js";
 import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface DevArgs extends RunArgs {
   port: number;
@@ -15,6 +15,7 @@ export interface DevArgs extends RunArgs {
 
 export async function runDev(args: DevArgs): Promise<void> {
   checkLimits(args);
+  const runIn = baseImageOf(args);
   const environment = functionEnvironment(args.env, process.env);
   const planArgs = planArgsOf(args, args.dir);
   const { dir } = await loadOrCreatePlan(planArgs);
@@ -29,6 +30,7 @@ export async function runDev(args: DevArgs): Promise<void> {
       ...(args.target?.length ? { targets: args.target } : {}),
       port: args.port,
       hostRun: Boolean(args.host),
+      ...runIn,
       goEnv: goEnvFromProcess(),
       function: {
         timeoutSeconds: args.timeout,

@@ -5,7 +5,7 @@ import { UsageError, UserError } from "../errors.js";
 import { daemonAddress } from "./daemon-address.js";
 import { goEnvFromProcess } from "./go-env.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface InvokeArgs extends RunArgs {
   target?: string;
@@ -43,6 +43,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
   const [dirArg, target] = named === undefined ? [".", args.dir] : [args.dir, named];
   if (!target) throw new UsageError("name the Lambda target to invoke: rpk invoke [DIR] TARGET");
   checkLimits(args);
+  const runIn = baseImageOf(args);
   const payload = await readEvent(args.event);
   const { plan, dir } = await loadOrCreatePlan(planArgsOf(args, dirArg));
   const connection = await connect({ address: await daemonAddress(args.addr) });
@@ -54,6 +55,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
       target,
       payload,
       hostRun: Boolean(args.host),
+      ...runIn,
       goEnv: goEnvFromProcess(),
       function: {
         timeoutSeconds: args.timeout,

@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
-import { ENV_NAME } from "../plan/patterns.js";
+import { ENV_NAME, IMAGE_REF } from "../plan/patterns.js";
 import type { PlanArgs } from "./plan-options.js";
 
 /** Flags `rpk invoke` and `rpk dev` share: how the tree is planned, where and how functions run. */
@@ -18,6 +18,7 @@ export interface RunArgs {
   memory: number;
   region: string;
   host?: boolean;
+  "base-image"?: string;
 }
 
 export async function withRunOptions<T>(yargs: Argv<T>) {
@@ -38,6 +39,10 @@ export async function withRunOptions<T>(yargs: Argv<T>) {
     .option("host", {
       type: "boolean",
       describe: "run the bootstrap on this host (static linux binaries) instead of in its Lambda image",
+    })
+    .option("base-image", {
+      type: "string",
+      describe: "run bootstraps in this image instead of their runtime's Lambda base image",
     });
 }
 
@@ -68,6 +73,15 @@ export function checkLimits(args: { timeout: number; memory: number; concurrency
   if (args.concurrency !== undefined && (!Number.isInteger(args.concurrency) || args.concurrency < 1)) {
     throw new UsageError(`--concurrency ${args.concurrency}: a whole number of instances, at least 1`);
   }
+}
+
+/** Where bootstraps run: `--base-image REF` (checked here, so a typo is a usage error, not a daemon's). */
+export function baseImageOf(args: RunArgs): { baseImage?: string } {
+  const ref = args["base-image"];
+  if (ref === undefined) return {};
+  if (args.host) throw new UsageError("--base-image and --host exclude each other: --host runs no image");
+  if (!IMAGE_REF.pattern.test(ref)) throw new UsageError(`--base-image ${ref}: ${IMAGE_REF.message}`);
+  return { baseImage: ref };
 }
 
 /** The planning part of the flags (the tree is planned whole; --env here is the function's, not the compile's). */

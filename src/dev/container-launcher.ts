@@ -75,6 +75,8 @@ export interface ContainerLauncherOptions {
    * /var/runtime/bootstrap (a Lambda image built by rpk, as the dev server runs).
    */
   runtimeRef?: string;
+  /** The directory inside runtimeRef to mount (default its root): `/var/runtime` of a built Lambda image. */
+  runtimeSelector?: string;
   /** Ref of relayState(). */
   relayRef: string;
 }
@@ -92,7 +94,16 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
     network: "none",
     mounts: [
       { dest: "/", resultId: options.baseRef },
-      ...(options.runtimeRef ? [{ dest: RUNTIME_DIR, resultId: options.runtimeRef, readonly: true }] : []),
+      ...(options.runtimeRef
+        ? [
+            {
+              dest: RUNTIME_DIR,
+              resultId: options.runtimeRef,
+              readonly: true,
+              ...(options.runtimeSelector ? { selector: options.runtimeSelector } : {}),
+            },
+          ]
+        : []),
       { dest: RELAY_DIR, resultId: options.relayRef, readonly: true },
       { dest: "/tmp", type: "tmpfs" },
     ],

@@ -5,7 +5,7 @@
  */
 import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
 import type { GoPassthroughEnv } from "../convert/index.js";
-import { UserError } from "../errors.js";
+import { isUserError, UserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import { formatRequestLine, type HttpFront, startHttpFront } from "../runtime/http-front.js";
 import { FunctionPool } from "../runtime/pool.js";
@@ -30,6 +30,8 @@ export interface DevServerOptions {
   port?: number;
   /** Run bootstraps on this host (static linux binaries only) instead of in their Lambda images. */
   hostRun?: boolean;
+  /** Run bootstraps in this image instead of their runtime's Lambda base image (--base-image). */
+  baseImage?: string;
   function: FunctionDefaults;
   goEnv?: GoPassthroughEnv;
   /** Watch the tree (default true). */
@@ -86,7 +88,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     sharedKey: `rpk-dev:${options.dir}`,
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
-  const launchers = launcherFactory({ session, host: Boolean(options.hostRun), goImage: compileImage(plan) });
+  const launchers = launcherFactory({
+    session,
+    host: Boolean(options.hostRun),
+    goImage: compileImage(plan),
+    ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+  });
   const functions = new Map<string, DevFunction>();
   const context: ServerContext = { options, session, launchers, functions, generation: 0 };
   let front: HttpFront | undefined;
@@ -191,8 +198,18 @@ async function rebuild(c: ServerContext, plan: Plan, targets: string[], replanne
   for (const fn of slots) {
     const imageRef = result.images.get(fn.name);
     const failure = result.failures.find((f) => f.name === fn.name);
-    if (imageRef) fn.finish({ pool: await newPool(c, fn.name, imageRef) });
-    else fn.finish({ error: failure?.message ?? `${fn.name} was not built` });
+    if (!imageRef) {
+      fn.finish({ error: failure?.message ?? `${fn.name} was not built` });
+      continue;
+    }
+    try {
+      fn.finish({ pool: await newPool(c, plan, fn.name, imageRef) });
+    } catch (error) {
+      // A bootstrap that cannot start in its image (glibc-check.ts) is answered like a failed build.
+      if (!isUserError(error)) throw error;
+      fn.finish({ error: error.headline });
+      c.options.log(`rpk: ${error.headline}`);
+    }
   }
   for (const failure of result.failures) c.options.log(`rpk: ${failure.name} failed to build:\n${failure.message}`);
   const built = [...result.images.keys()].sort();
@@ -203,8 +220,8 @@ async function rebuild(c: ServerContext, plan: Plan, targets: string[], replanne
   return event;
 }
 
-async function newPool(c: ServerContext, name: string, imageRef: string): Promise<FunctionPool> {
-  const launcher = await c.launchers.launcherFor(name, imageRef);
+async function newPool(c: ServerContext, plan: Plan, name: string, imageRef: string): Promise<FunctionPool> {
+  const launcher = await c.launchers.launcherFor(plan.targets.find((t) => t.name === name)!, imageRef);
   return new FunctionPool({
     settings: { ...c.options.function, name },
     launcher,

@@ -21,6 +21,8 @@ export interface InvokeOnceOptions {
   payload: Buffer;
   function: Omit<FunctionDefaults, "concurrency">;
   hostRun?: boolean;
+  /** Run the bootstrap in this image instead of its runtime's Lambda base image (see LauncherFactoryOptions). */
+  baseImage?: string;
   goEnv?: GoPassthroughEnv;
   onOutput?: (chunk: Buffer) => void;
   onStatus?: (status: SolveStatus) => void;
@@ -28,6 +30,7 @@ export interface InvokeOnceOptions {
 
 export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutcome> {
   const [name] = servedTargets(options.plan, [options.target]);
+  const target = options.plan.targets.find((t) => t.name === name)!;
   const session = await openGatewaySession({
     connection: options.connection,
     sources: { context: options.dir },
@@ -38,6 +41,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
     session,
     host: Boolean(options.hostRun),
     goImage: compileImage(options.plan),
+    ...(options.baseImage ? { baseImage: options.baseImage } : {}),
   });
   let pool: FunctionPool | undefined;
   try {
@@ -49,7 +53,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
     }
     pool = new FunctionPool({
       settings: { ...options.function, name: name!, concurrency: 1 },
-      launcher: await launchers.launcherFor(name!, imageRef),
+      launcher: await launchers.launcherFor(target, imageRef),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     });
     return await pool.invoke({ payload: options.payload });
