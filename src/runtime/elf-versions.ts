@@ -77,29 +77,61 @@ export async function readElfLinkInfo(read: ReadRange): Promise<ElfLinkInfo | un
   const interpreter = await readInterpreter(read, header);
   if (interpreter !== undefined) info.interpreter = interpreter;
   const sections = await readSections(read, header);
-  const strings = new Map<number, Promise<Buffer>>();
-  const stringTable = (index: number) => {
-    const table = sections[index];
-    if (!table) throw new ElfFormatError(`section ${index} (a string table) does not exist`);
-    let bytes = strings.get(index);
-    if (!bytes) {
-      bytes = readExact(read, table.offset, table.size, "string table");
-      strings.set(index, bytes);
-    }
-    return bytes;
-  };
   for (const section of sections) {
     if (section.type === SHT_DYNAMIC) {
-      info.needed.push(...neededLibraries(await sectionBytes(read, section), await stringTable(section.link)));
+      const offsets = neededOffsets(await sectionBytes(read, section));
+      const names = await readStrings(read, stringTableOf(sections, section), offsets);
+      info.needed.push(...offsets.map((at) => names.get(at)!));
     } else if (section.type === SHT_GNU_VERNEED) {
-      addNeeds(info.needs, await sectionBytes(read, section), section.info, await stringTable(section.link));
+      const needs = needOffsets(await sectionBytes(read, section), section.info);
+      const offsets = needs.flatMap((need) => [need.file, ...need.names]);
+      const names = await readStrings(read, stringTableOf(sections, section), offsets);
+      for (const need of needs) {
+        const file = names.get(need.file)!;
+        info.needs[file] = [...(info.needs[file] ?? []), ...need.names.map((at) => names.get(at)!)];
+      }
     } else if (section.type === SHT_GNU_VERDEF) {
-      info.defines.push(
-        ...definedVersions(await sectionBytes(read, section), section.info, await stringTable(section.link)),
-      );
+      const offsets = definedOffsets(await sectionBytes(read, section), section.info);
+      const names = await readStrings(read, stringTableOf(sections, section), offsets);
+      info.defines.push(...offsets.map((at) => names.get(at)!));
     }
   }
   return info;
+}
+
+function stringTableOf(sections: Section[], section: Section): Section {
+  const table = sections[section.link];
+  if (!table) throw new ElfFormatError(`section ${section.link} (a string table) does not exist`);
+  return table;
+}
+
+/** Longest name rpk expects in a string table (library file names, GLIBC_x.y); longer ones are cut, not misread. */
+const MAX_NAME = 256;
+/** A span of the string table read in one go; spread further, each string is read alone. */
+const MAX_SPAN = 64 * 1024;
+
+/**
+ * The strings at `offsets` of a string table. The table of a program exporting many symbols is megabytes
+ * (node's is 5 MB), so only what is needed is read: one span around them all when they lie close together
+ * (they do in Go binaries and in libc's version names), else each alone.
+ */
+async function readStrings(read: ReadRange, table: Section, offsets: number[]): Promise<Map<number, string>> {
+  const strings = new Map<number, string>();
+  if (offsets.length === 0) return strings;
+  for (const at of offsets) {
+    if (at >= table.size) throw new ElfFormatError(`string offset ${at} is outside its string table`);
+  }
+  const readSpan = async (from: number, to: number) =>
+    readExact(read, table.offset + from, Math.min(to, table.size) - from, "string table");
+  const low = Math.min(...offsets);
+  const high = Math.max(...offsets);
+  if (high - low <= MAX_SPAN) {
+    const span = await readSpan(low, high + MAX_NAME);
+    for (const at of offsets) strings.set(at, cString(span, at - low));
+    return strings;
+  }
+  for (const at of new Set(offsets)) strings.set(at, cString(await readSpan(at, at + MAX_NAME), 0));
+  return strings;
 }
 
 function sectionBytes(read: ReadRange, section: Section): Promise<Buffer> {
@@ -146,14 +178,14 @@ async function readSections(read: ReadRange, header: Buffer): Promise<Section[]>
   });
 }
 
-function neededLibraries(dynamic: Buffer, strings: Buffer): string[] {
-  const needed: string[] = [];
+function neededOffsets(dynamic: Buffer): number[] {
+  const offsets: number[] = [];
   for (let at = 0; at + 16 <= dynamic.length; at += 16) {
     const tag = dynamic.readBigInt64LE(at);
     if (tag === 0n) break;
-    if (tag === BigInt(DT_NEEDED)) needed.push(cString(strings, Number(dynamic.readBigUInt64LE(at + 8))));
+    if (tag === BigInt(DT_NEEDED)) offsets.push(Number(dynamic.readBigUInt64LE(at + 8)));
   }
-  return needed;
+  return offsets;
 }
 
 /** Follows a chain of `count` records whose `next` field (relative) sits at `nextAt` within each. */
@@ -170,26 +202,27 @@ function* chain(bytes: Buffer, count: number, recordSize: number, nextAt: number
 }
 
 /** Elf64_Verneed (16 bytes: version, cnt, file, aux, next) with Elf64_Vernaux (16: hash, flags, other, name, next). */
-function addNeeds(needs: Record<string, string[]>, section: Buffer, count: number, strings: Buffer): void {
+function needOffsets(section: Buffer, count: number): { file: number; names: number[] }[] {
+  const needs: { file: number; names: number[] }[] = [];
   for (const entry of chain(section, count, 16, 12)) {
-    const file = cString(strings, section.readUInt32LE(entry + 4));
-    const names = needs[file] ?? [];
-    needs[file] = names;
+    const names: number[] = [];
     const auxCount = section.readUInt16LE(entry + 2);
     for (const aux of chain(section, auxCount, 16, 12, entry + section.readUInt32LE(entry + 8))) {
-      names.push(cString(strings, section.readUInt32LE(aux + 8)));
+      names.push(section.readUInt32LE(aux + 8));
     }
+    needs.push({ file: section.readUInt32LE(entry + 4), names });
   }
+  return needs;
 }
 
 /** Elf64_Verdef (20 bytes: version, flags, ndx, cnt, hash, aux, next); its first Verdaux (name, next) names it. */
-function definedVersions(section: Buffer, count: number, strings: Buffer): string[] {
-  const names: string[] = [];
+function definedOffsets(section: Buffer, count: number): number[] {
+  const offsets: number[] = [];
   for (const entry of chain(section, count, 20, 16)) {
     if (section.readUInt16LE(entry + 2) & VER_FLG_BASE) continue;
     const aux = entry + section.readUInt32LE(entry + 12);
     if (aux + 8 > section.length) throw new ElfFormatError(`version name record at ${aux} is outside its section`);
-    names.push(cString(strings, section.readUInt32LE(aux)));
+    offsets.push(section.readUInt32LE(aux));
   }
-  return names;
+  return offsets;
 }

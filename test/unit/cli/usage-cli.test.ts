@@ -17,6 +17,17 @@ function expectUsage(args: string[], line: string, code = 2): void {
 }
 
 describe("usage errors", () => {
+  it("--base-image must be an image reference, and cannot go with --host", () => {
+    expectUsage(
+      ["invoke", "examples/hello", "hello", "--base-image", "bad ref!"],
+      "--base-image bad ref!: must be an image reference like docker.io/library/golang:1.26.8-bookworm",
+    );
+    expectUsage(
+      ["dev", "examples/hello", "--host", "--base-image", "public.ecr.aws/lambda/provided:al2"],
+      "--base-image and --host exclude each other: --host runs no image",
+    );
+  });
+
   it("--ldflags with a value starting with '-' as its own argument says to join it with =", () => {
     expectUsage(
       ["plan", "examples/hello", "--ldflags", "-X main.version=1"],
