@@ -10,10 +10,16 @@
  * gateway container and answers — not that Amazon Linux's own glibc runs it (that the binary asks for no
  * GLIBC version newer than its runtime's is rpk-build-cgo-al.test.ts's ELF check). The failing runs use the
  * stand-ins as they are: no libc.so.6, so rpk's check takes the runtime's glibc from their /etc/os-release.
+ * `rpk dev` makes the same check: a refused bootstrap is a 502 carrying the line, said once in the terminal.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../src/buildkit/index.js";
+import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../../src/convert/index.js";
+import { startDevServer } from "../../src/dev/index.js";
+import { planDirectory } from "../../src/plan/from-directory.js";
+import { DEFAULT_SETTINGS } from "../../src/plan/settings.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
 import { pushHostGlibcImage, pushNeutralCgoBuilder } from "./support/host-glibc-images.js";
@@ -121,6 +127,58 @@ describe("the cgo example through rpk invoke", () => {
           "has glibc 2.26 (Amazon Linux 2's, per its /etc/os-release; it has no libc.so.6) — rebuild it against glibc 2.26 or older (without " +
           "--cgo-image/cgoImage rpk compiles cgo in AWS's build-provided.al2 image), or run it on provided.al2023 (glibc 2.34)",
       );
+    },
+    TIMEOUT,
+  );
+});
+
+describe("the cgo example served by rpk dev", () => {
+  /** One request to a dev server on examples/cgo (in-process, not watching), with `baseImage` or without. */
+  async function devInvoke(baseImage?: string): Promise<{ status: number; body: string; logs: string[] }> {
+    const goEnv: GoPassthroughEnv = {};
+    for (const key of GO_PASSTHROUGH_ENV) if (env.go.env[key]) goEnv[key] = env.go.env[key];
+    const logs: string[] = [];
+    const connection = await connect({ address: env.buildkit.host });
+    try {
+      const server = await startDevServer({
+        connection,
+        dir: example,
+        planTree: async () => (await planDirectory(example, DEFAULT_SETTINGS)).plan,
+        watch: false,
+        ...(baseImage ? { baseImage } : {}),
+        function: { timeoutSeconds: 10, memoryMb: 128, region: "us-east-1", concurrency: 1, environment: {} },
+        goEnv,
+        log: (line) => logs.push(line),
+      });
+      try {
+        const response = await fetch(`${server.url}/2015-03-31/functions/cgo/invocations`, {
+          method: "POST",
+          body: JSON.stringify(expected.event),
+        });
+        return { status: response.status, body: await response.text(), logs };
+      } finally {
+        await server.close();
+      }
+    } finally {
+      connection.close();
+    }
+  }
+
+  it(
+    "answers in an image with a C library; in one without, every request gets the one line as a 502",
+    async () => {
+      const ok = await devInvoke(images.al2023);
+      expect(ok.status, ok.body).toBe(200);
+      expect(JSON.parse(ok.body)).toEqual(expected.response);
+
+      const refused = await devInvoke();
+      expect(refused.status).toBe(502);
+      const line =
+        'target "cgo" is dynamically linked (cgo) and the image it runs in, public.ecr.aws/lambda/provided:al2023, has no C library';
+      expect(JSON.parse(refused.body)).toMatchObject({ Type: "Service" });
+      expect(JSON.parse(refused.body).Message).toContain(line);
+      // Said once in the terminal, as a compile error is.
+      expect(refused.logs.filter((l) => l.includes(line))).toHaveLength(1);
     },
     TIMEOUT,
   );
