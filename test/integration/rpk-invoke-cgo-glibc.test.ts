@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/buildkit/index.js";
 import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../../src/convert/index.js";
-import { startDevServer } from "../../src/dev/index.js";
+import { inspectImageLibc, refFiles } from "../../src/dev/glibc-check.js";
+import { openGatewaySession, solveState, startDevServer } from "../../src/dev/index.js";
+import { image } from "../../src/llb/index.js";
 import { planDirectory } from "../../src/plan/from-directory.js";
 import { DEFAULT_SETTINGS } from "../../src/plan/settings.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
@@ -179,6 +181,42 @@ describe("the cgo example served by rpk dev", () => {
       expect(JSON.parse(refused.body).Message).toContain(line);
       // Said once in the terminal, as a compile error is.
       expect(refused.logs.filter((l) => l.includes(line))).toHaveLength(1);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("reading an image's glibc through the gateway", () => {
+  it(
+    "follows the image's symlinks (Debian's merged /usr) to its libc.so.6; a libc-less stand-in gets Amazon Linux's",
+    async () => {
+      const connection = await connect({ address: env.buildkit.host });
+      const session = await openGatewaySession({ connection, sharedKey: "rpk-it-glibc-read" });
+      const platform = { os: "linux", architecture: "amd64" };
+      const inspect = async (ref: string) => {
+        const root = await solveState(session.bridge, image(ref, { platform }), platform);
+        return inspectImageLibc(refFiles(session.bridge, root), { interpreter: "/lib64/ld-linux-x86-64.so.2" });
+      };
+      try {
+        // The golang stand-in is Debian bookworm: /lib64/ld-linux-x86-64.so.2 and /lib are symlinks there.
+        const debian = await inspect("docker.io/library/golang:1.26.8-bookworm");
+        expect(debian).toEqual({ loader: true, glibc: "2.36", source: "/lib/x86_64-linux-gnu/libc.so.6" });
+        expect(await inspect(images.al2)).toEqual({
+          loader: true,
+          glibc: "2.36",
+          source: "/lib64/libc.so.6",
+          runtime: "provided.al2",
+        });
+        expect(await inspect("public.ecr.aws/lambda/provided:al2023")).toEqual({
+          loader: false,
+          glibc: "2.34",
+          source: "Amazon Linux 2023's, per its /etc/os-release; it has no libc.so.6",
+          runtime: "provided.al2023",
+        });
+      } finally {
+        await session.close();
+        connection.close();
+      }
     },
     TIMEOUT,
   );
