@@ -88,13 +88,13 @@ function mismatchHint(input: LibcProblemInput, needs: string, has: string): stri
     (runtime) => compareDottedVersions(RUNTIME_GLIBC[runtime], needs) >= 0,
   );
   const elsewhere = fitting.length
-    ? `run it on ${fitting.map((r) => `${r} (glibc ${RUNTIME_GLIBC[r]})`).join(" or ")}`
-    : `no Lambda runtime has glibc ${needs}`;
+    ? `, or run it on ${fitting.map((r) => `${r} (glibc ${RUNTIME_GLIBC[r]})`).join(" or ")}`
+    : ` (no Lambda runtime has glibc ${needs})`;
   if (input.override) {
     const runtime = input.image.runtime ? ` (--runtime ${input.image.runtime})` : "";
     return `run it in its runtime's own image (drop --base-image), or build it for the image's runtime${runtime} so it links against glibc ${has} or older`;
   }
-  return `rebuild it against glibc ${has} or older (without --cgo-image/cgoImage rpk compiles cgo in AWS's build-provided.${input.runtime.slice("provided.".length)} image), or ${elsewhere}`;
+  return `rebuild it against glibc ${has} or older (without --cgo-image/cgoImage rpk compiles cgo in AWS's build-provided.${input.runtime.slice("provided.".length)} image)${elsewhere}`;
 }
 
 /** The files of one BuildKit ref, as the glibc check reads them. */

@@ -88,7 +88,9 @@ describe("bootstrapLibcProblem", () => {
   it("a glibc no runtime has: says so", () => {
     const newer = { ...CGO_AL2023, needs: { "libc.so.6": ["GLIBC_2.38"] } };
     const problem = bootstrapLibcProblem(input({ loader: true, glibc: "2.26", source: "x" }, { bootstrap: newer }))!;
-    expect(problem.message).toMatch(/needs glibc 2\.38 .* or no Lambda runtime has glibc 2\.38$/);
+    expect(problem.message).toMatch(
+      /needs glibc 2\.38 .* build-provided\.al2 image\) \(no Lambda runtime has glibc 2\.38\)$/,
+    );
   });
 
   it("another image forced with --base-image: run it in its own, or build it for the image's runtime", () => {
