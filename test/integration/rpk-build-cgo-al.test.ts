@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { highestGlibc } from "../../src/dev/glibc-check.js";
 import { compareDottedVersions } from "../../src/plan/images.js";
-import { highestGlibc, readElfDynamicInfo } from "../helpers/elf.js";
+import { bufferRange, readElfLinkInfo } from "../../src/runtime/elf-versions.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
 import { readZip } from "../helpers/zip.js";
@@ -54,13 +55,13 @@ describe.each(CASES)("cgo on %s, %s", (runtime, arch) => {
     bootstrap = entries[0]!.data;
   }, BUILD_TIMEOUT);
 
-  it(`links against glibc ≤ ${RUNTIME_GLIBC[runtime]} and nothing newer`, () => {
-    const info = readElfDynamicInfo(bootstrap);
+  it(`links against glibc ≤ ${RUNTIME_GLIBC[runtime]} and nothing newer`, async () => {
+    const info = (await readElfLinkInfo(bufferRange(bootstrap)))!;
     expect(info.machine).toBe(arch === "arm64" ? "arm64" : "amd64");
     // A real cgo binary: dynamically linked against the C library.
     expect(info.needed).toContain("libc.so.6");
-    const highest = highestGlibc(info);
-    console.log(`cgo ${runtime} ${arch}: highest GLIBC_${highest} (needs ${JSON.stringify(info.versions)})`);
+    const highest = highestGlibc(Object.values(info.needs).flat());
+    console.log(`cgo ${runtime} ${arch}: highest GLIBC_${highest} (needs ${JSON.stringify(info.needs)})`);
     expect(highest).toBeDefined();
     expect(compareDottedVersions(highest!, RUNTIME_GLIBC[runtime])).toBeLessThanOrEqual(0);
   });
