@@ -11,12 +11,14 @@
  *
  * Usage: npm run bench:dev
  *   env: BENCH_EDIT_RUNS=5 BENCH_LATENCY_CALLS=1000 BENCH_THROUGHPUT_SECONDS=10 BENCH_BURST=100
+ *        BENCH_SCENARIOS=edit,load
  *        BENCH_HOST_ROWS=1 (the same load rows with --host, bootstraps run on this host; 0 for none)
  *        BENCH_SAM_VENV (default ~/.cache/rpk-bench/sam-venv; created and filled by pip when missing)
  *        BENCH_BUILDKIT_HOST=unix://… (use that daemon instead of starting one)
  *        RPK_TEST_ENV_JSON (default ~/.cache/rpk-test-env/env.json)
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildkitConnection, connect } from "../src/buildkit/index.js";
@@ -32,6 +34,7 @@ import { burst, type InvokeTarget, throughput, warmLatency } from "./dev-load.js
 import { type BenchReport, printReport } from "./dev-report.js";
 import { defaultSamVenv, ensureSam, samBuild, writeSamTemplate } from "./dev-sam.js";
 import { DEFAULT_LAMBDA_REPO, editFunction, functionName, generateLambdaRepo, tidyModule } from "./synth-lambdas.js";
+import { VertexTimes } from "./vertex-times.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const benchDir = path.join(repoRoot, ".bench", "dev");
@@ -43,6 +46,7 @@ const RUNS = {
   burst: count("BENCH_BURST", 100),
   hostRows: count("BENCH_HOST_ROWS", 1) > 0,
 };
+const scenarios = new Set((process.env.BENCH_SCENARIOS ?? "edit,load").split(","));
 /** The Lambda every edit sample edits. */
 const EDITED = 3;
 const FUNCTION = { timeoutSeconds: 30, memoryMb: 128, region: "us-east-1", concurrency: 10, environment: {} };
@@ -58,6 +62,10 @@ function goEnvOf(env: TestEnv): GoPassthroughEnv {
 async function main(): Promise<void> {
   const env = readEnvFile();
   mkdirSync(benchDir, { recursive: true });
+  const loads = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  log(`bench:dev started ${new Date().toISOString()}, load average ${loads}`);
   const sam = ensureSam(process.env.BENCH_SAM_VENV ?? defaultSamVenv(), log);
   log(`sam: ${sam.version}`);
 
@@ -70,7 +78,10 @@ async function main(): Promise<void> {
   const functions = generateLambdaRepo(repos.rpk, DEFAULT_LAMBDA_REPO);
   tidyModule(repos.rpk, process.env);
   for (const copy of [repos.host, repos.sam]) {
-    rmSync(copy, { recursive: true, force: true });
+    // SAM's build directory and cache stay (its first, untimed build is then quick on a second run).
+    for (const entry of existsSync(copy) ? readdirSync(copy) : []) {
+      if (entry !== ".aws-sam") rmSync(path.join(copy, entry), { recursive: true, force: true });
+    }
     cpSync(repos.rpk, copy, { recursive: true });
   }
   const { plan } = await planDirectory(repos.rpk, DEFAULT_SETTINGS);
@@ -97,13 +108,22 @@ async function main(): Promise<void> {
   const servers: DevServer[] = [];
   try {
     const report: BenchReport = {
-      edit: await editScenario({ connection, env, repos, targets, hostGoEnv, sam, servers }),
-      load: await loadScenarios(connection, env, servers),
+      edit: scenarios.has("edit")
+        ? await editScenario({ connection, env, repos, targets, hostGoEnv, sam, servers })
+        : new Map(),
+      load: scenarios.has("load") ? await loadScenarios(connection, env, servers) : [],
       hostCommand: edited,
       sam: sam.version,
     };
-    printReport(report, RUNS, log);
-    writeFileSync(path.join(benchDir, "report.json"), JSON.stringify(report, null, 2));
+    const table: string[] = [];
+    printReport(report, RUNS, (line) => {
+      log(line);
+      table.push(line);
+    });
+    writeFileSync(path.join(benchDir, "report.md"), `${table.join("\n")}\n`);
+    const edit = Object.fromEntries(report.edit instanceof Map ? report.edit : Object.entries(report.edit));
+    writeFileSync(path.join(benchDir, "report.json"), JSON.stringify({ ...report, edit }, null, 2));
+    log(`\ntables: ${path.relative(repoRoot, path.join(benchDir, "report.md"))}`);
   } finally {
     for (const server of servers) await server.close().catch(() => undefined);
     connection.close();
@@ -122,6 +142,7 @@ async function editScenario(c: {
   servers: DevServer[];
 }): Promise<Map<string, EditSample[]>> {
   const logLines: Array<{ at: number; line: string }> = [];
+  const progress = { times: new VertexTimes() };
   let started = performance.now();
   const server = await startDevServer({
     connection: c.connection,
@@ -130,6 +151,7 @@ async function editScenario(c: {
     function: FUNCTION,
     goEnv: goEnvOf(c.env),
     log: (line) => logLines.push({ at: performance.now(), line }),
+    onStatus: (status) => progress.times.add(status),
   });
   c.servers.push(server);
   log(`\nrpk dev: ${server.functions().length} Lambdas built and served in ${secs(performance.now() - started)} s`);
@@ -141,11 +163,12 @@ async function editScenario(c: {
   log(`sam: first sam build --cached --parallel of all Lambdas ${secs(performance.now() - started)} s`);
 
   const tools: EditTool[] = [
-    rpkDevTool({ repo: c.repos.rpk, url: server.url, name: functionName, logLines }),
+    rpkDevTool({ repo: c.repos.rpk, url: server.url, name: functionName, logLines, progress }),
     hostLimitTool({ ...hostOptions(c), outDir: path.join(benchDir, "out") }),
     samTool({ sam: c.sam, repo: c.repos.sam, name: functionName, goEnv: c.hostGoEnv }),
   ];
   const results = new Map<string, EditSample[]>(tools.map((t) => [t.name, []]));
+  const vertexLog: string[] = [];
   // Unique revisions: the daemon (and SAM's cache) outlive a run, and an edit built before is a cache hit.
   let revision = Math.floor(Date.now() / 1000) * 10;
   log(`\nedit → response: ${RUNS.edit} runs per tool (plus one untimed warm-up each), cmd/${functionName(EDITED)}`);
@@ -159,10 +182,15 @@ async function editScenario(c: {
         .map(([k, v]) => `${k} ${k === "polls" ? v : `${v.toFixed(0)} ms`}`)
         .join(", ");
       log(`  ${tool.name}: ${sample.totalMs.toFixed(0)} ms (${phases})`);
+      if (sample.vertexes) vertexLog.push(`## ${tool.name}, revision ${revision}\n${sample.vertexes}\n`);
     }
   }
   await server.close();
   c.servers.splice(c.servers.indexOf(server), 1);
+  writeFileSync(path.join(benchDir, "vertexes.md"), vertexLog.join("\n"));
+  log(
+    `  the daemon's vertexes of each rpk dev rebuild: ${path.relative(repoRoot, path.join(benchDir, "vertexes.md"))}`,
+  );
   return results;
 }
 

@@ -17,6 +17,7 @@ import { hostLauncher } from "../src/runtime/host-launcher.js";
 import { FunctionPool } from "../src/runtime/pool.js";
 import { type Sam, samBootstrap, samBuild } from "./dev-sam.js";
 import { editFunction } from "./synth-lambdas.js";
+import { formatVertexes, VertexTimes } from "./vertex-times.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -33,6 +34,8 @@ export interface EditSample {
   totalMs: number;
   /** Where the time went (phase → ms), for the report's breakdown. */
   phases: Record<string, number>;
+  /** The daemon's vertexes during the sample (rpk dev only), slowest-first table. */
+  vertexes?: string;
 }
 
 export interface EditTool {
@@ -48,12 +51,15 @@ export function rpkDevTool(options: {
   name: (index: number) => string;
   /** Timestamped lines the dev server logged (performance.now(), text). */
   logLines: Array<{ at: number; line: string }>;
+  /** The dev server's progress goes here (the tool starts a fresh record per sample). */
+  progress: { times: VertexTimes };
 }): EditTool {
   return {
     name: "rpk dev",
     run: async (index, revision) => {
       const fn = options.name(index);
       const firstLog = options.logLines.length;
+      options.progress.times = new VertexTimes();
       const started = performance.now();
       editFunction(options.repo, index, revision);
       let polls = 0;
@@ -76,7 +82,9 @@ export function rpkDevTool(options: {
         phases["rebuild (sync, Solve, image)"] = built - building;
         phases["built → answer (instance start, invoke)"] = started + totalMs - built;
       }
-      return { totalMs, phases };
+      const compile = options.progress.times.find((name) => /^\[[\w-]+\] go build /.test(name));
+      if (compile) phases["of the rebuild: the go build step in the daemon"] = compile.ms;
+      return { totalMs, phases, vertexes: formatVertexes(options.progress.times) };
     },
   };
 }
