@@ -49,9 +49,13 @@ export async function resolvePlanInputs(args: PlanArgs): Promise<{ dir: string; 
     ...(args.env ? { env: parseEnvPairs(args.env) } : {}),
     ...(args["go-image"] ? { goImage: args["go-image"] } : {}),
     ...(args["cgo-image"] ? { cgoImage: args["cgo-image"] } : {}),
+    ...(args["frontend-image"] ? { frontendImage: args["frontend-image"] } : {}),
   };
   if (args["go-image"] && !IMAGE_REF.pattern.test(args["go-image"])) {
     throw new UsageError(`--go-image ${args["go-image"]}: ${IMAGE_REF.message}`);
+  }
+  if (args["frontend-image"] && !IMAGE_REF.pattern.test(args["frontend-image"])) {
+    throw new UsageError(`--frontend-image ${args["frontend-image"]}: ${IMAGE_REF.message}`);
   }
   const settings = mergeSettings(config, flags);
   if (config?.targets && !flags.targets) settings.targetsFrom = args.config ?? DEFAULT_CONFIG_FILE;

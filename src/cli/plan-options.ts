@@ -22,6 +22,7 @@ export interface PlanArgs {
   env?: string[];
   "go-image"?: string;
   "cgo-image"?: string;
+  "frontend-image"?: string;
   strict?: boolean;
 }
 
@@ -45,5 +46,9 @@ export async function withPlanOptions<T>(yargs: Argv<T>) {
     .option("env", { type: "string", array: true, describe: "extra compile environment KEY=VALUE (repeatable)" })
     .option("go-image", { type: "string", describe: "override the golang image (also the Go of cgo targets)" })
     .option("cgo-image", { type: "string", describe: "C build image for cgo targets (glibc ≤ the runtime's)" })
+    .option("frontend-image", {
+      type: "string",
+      describe: 'rpk frontend image the plan\'s "syntax" key names (docker buildx build -f rpk.json)',
+    })
     .option("strict", { type: "boolean", describe: "fail (exit 1) when the analysis has warnings" });
 }

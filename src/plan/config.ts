@@ -44,6 +44,10 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe("C build image for cgo targets (glibc ≤ runtime's); Go is copied in from the golang image"),
+    frontendImage: z
+      .string()
+      .optional()
+      .describe("rpk's BuildKit frontend image the plan's `syntax` key names (for `docker buildx build -f rpk.json`)"),
     include: z.array(z.string().min(1)).optional().describe("extra context patterns the build needs"),
     secrets: secretList.optional().describe("ids of `--secret` values every target's compile may read"),
     overrides: z.record(z.string(), TargetOverrideSchema).optional().describe("per-target settings by target name"),

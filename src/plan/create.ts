@@ -3,6 +3,7 @@ import { UserError } from "../errors.js";
 import type { TargetOverride } from "./config.js";
 import { CONTEXT_EXCLUDES, contextIncludes } from "./context.js";
 import { checkLambdaGo, targetDetection } from "./detection.js";
+import { DEFAULT_FRONTEND_IMAGE } from "./frontend-image.js";
 import { checkGoVersionSupported, defaultBuildFlags } from "./go-limits.js";
 import { chooseGolangImage } from "./golang-image.js";
 import { chooseCgoImage } from "./images.js";
@@ -205,6 +206,7 @@ export function createPlan(analyses: AnalysesByArch, settings: PlanSettings): Pl
 
   const plan: Plan = {
     $schema: PLAN_SCHEMA_URL,
+    syntax: settings.frontendImage ?? DEFAULT_FRONTEND_IMAGE,
     version: PLAN_VERSION,
     go: {
       version: primary.goVersion.version,
@@ -236,10 +238,11 @@ function checkSettings(plan: Plan): void {
   const check = (value: string, rule: FieldRule, field: string) => {
     if (!rule.pattern.test(value)) {
       throw new UserError(`the settings give an invalid plan: ${field}: ${rule.message} (got "${value}")`, {
-        hint: "check --tags/--env/--go-image/--cgo-image and rpk.config.json",
+        hint: "check --tags/--env/--go-image/--cgo-image/--frontend-image and rpk.config.json",
       });
     }
   };
+  if (plan.syntax) check(plan.syntax, IMAGE_REF, "syntax");
   check(plan.go.image, IMAGE_REF, "go.image");
   if (plan.go.cgoImage) check(plan.go.cgoImage, IMAGE_REF, "go.cgoImage");
   plan.targets.forEach((target, i) => {

@@ -2,6 +2,7 @@ export { ConfigSchema, parseConfig, type RpkConfig } from "./config.js";
 export { DEFAULT_CONFIG_FILE, loadConfig } from "./config-file.js";
 export { type AnalysesByArch, createPlan, DEFAULT_BUILD_FLAGS, DEFAULT_LDFLAGS, LAMBDA_TAGS } from "./create.js";
 export { planDirectory } from "./from-directory.js";
+export { DEFAULT_FRONTEND_IMAGE, FRONTEND_IMAGE_REPOSITORY, RPK_VERSION } from "./frontend-image.js";
 export { checkGoVersionSupported, defaultBuildFlags, MIN_GO_VERSION, zipToolImage } from "./go-limits.js";
 export {
   chooseGolangImage,

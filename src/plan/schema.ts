@@ -149,6 +149,11 @@ export const ContextSchema = z
 export const PlanSchema = z
   .object({
     $schema: z.literal(PLAN_SCHEMA_URL),
+    syntax: imageRef
+      .optional()
+      .describe(
+        "rpk's BuildKit frontend image: BuildKit's Dockerfile frontend (`docker buildx build -f rpk.json`) forwards the build to it; not part of the build itself",
+      ),
     version: z.literal(PLAN_VERSION),
     go: GoSettingsSchema,
     workspace: WorkspaceSchema.optional(),

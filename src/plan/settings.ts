@@ -14,6 +14,8 @@ export interface PlanSettings {
   env: Record<string, string>;
   goImage?: string;
   cgoImage?: string;
+  /** The plan's `syntax` (rpk's frontend image); DEFAULT_FRONTEND_IMAGE when absent. */
+  frontendImage?: string;
   include: string[];
   overrides: Record<string, TargetOverride>;
   /** Secret ids every target's compile may read (config `secrets`); per target in `overrides`. */
@@ -31,6 +33,7 @@ export interface FlagSettings {
   env?: Record<string, string>;
   goImage?: string;
   cgoImage?: string;
+  frontendImage?: string;
 }
 
 export const DEFAULT_SETTINGS: PlanSettings = {
@@ -58,6 +61,7 @@ export function mergeSettings(config: RpkConfig | undefined, flags: FlagSettings
     env: { ...(c.env ?? {}), ...(flags.env ?? {}) },
     ...((flags.goImage ?? c.goImage) ? { goImage: flags.goImage ?? c.goImage } : {}),
     ...((flags.cgoImage ?? c.cgoImage) ? { cgoImage: flags.cgoImage ?? c.cgoImage } : {}),
+    ...((flags.frontendImage ?? c.frontendImage) ? { frontendImage: flags.frontendImage ?? c.frontendImage } : {}),
     include: c.include ?? [],
     overrides: c.overrides ?? {},
     ...(c.secrets?.length ? { secrets: c.secrets } : {}),

@@ -110,6 +110,7 @@ describe("plan serialization", () => {
     const text = serializePlan(plan);
     expect(Object.keys(JSON.parse(text))).toEqual([
       "$schema",
+      "syntax",
       "version",
       "go",
       "modules",
