@@ -8,10 +8,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { type FrontendRequest, frontendOptsFromEnv, parseFrontendOpts } from "../src/build/frontend-opts.js";
+import { UserError } from "../src/errors.js";
 // Only what the first Solve needs is imported up front (no zod, no grpc-js, no converter): start-up time is
 // time every build waits.
 import { type BuildResult, GatewayClient, type LLBBridge, pipeBridgeTransport } from "../src/gateway/index.js";
-import { fetchPlanText } from "./plan-source.js";
+import { fetchPlanText, fetchPlanTextFromInput, type PlanText } from "./plan-source.js";
 
 function log(message: string): void {
   process.stderr.write(`rpk-frontend: ${message}\n`);
@@ -40,13 +41,33 @@ function timingFirstSolve(bridge: LLBBridge): LLBBridge {
   return bridge;
 }
 
-async function runFrontend(bridge: LLBBridge, request: FrontendRequest): Promise<BuildResult> {
+/**
+ * The plan: from the frontend input named like the plan's local when the client sent one (the Dockerfile
+ * frontend forwards its inputs when it hands a plan to rpk), else from the client's local directory.
+ */
+async function fetchPlan(bridge: LLBBridge, request: FrontendRequest): Promise<PlanText> {
+  const inputs = await bridge.inputs();
+  if (inputs.context) {
+    throw new UserError(
+      'rpk\'s frontend reads the Go sources from a local directory; the client sent the context as a frontend input "context"',
+      {
+        hint: "pass the source directory as the build context (docker buildx build -f rpk.json DIR, buildctl --local context=DIR)",
+      },
+    );
+  }
+  const input = request.planLocalExplicit ? undefined : inputs[request.planLocal];
+  if (input)
+    return fetchPlanTextFromInput(bridge, { inputName: request.planLocal, definition: input, file: request.planFile });
   const planSession = request.planSessionId ?? request.sessionId;
-  const fetching = fetchPlanText(bridge, {
+  return fetchPlanText(bridge, {
     localName: request.planLocal,
     file: request.planFile,
     ...(planSession ? { sessionId: planSession } : {}),
   });
+}
+
+async function runFrontend(bridge: LLBBridge, request: FrontendRequest): Promise<BuildResult> {
+  const fetching = fetchPlan(bridge, request);
   // The build half (plan schema, converter) loads while the daemon syncs the plan directory.
   const [planText, { buildFromPlan }] = await Promise.all([fetching, import("./run.js")]);
   return buildFromPlan(bridge, request, planText, { log });

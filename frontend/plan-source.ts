@@ -48,3 +48,25 @@ export async function fetchPlanText(
     ...(definition.head ? { vertex: definition.head } : {}),
   };
 }
+
+/**
+ * The plan from a frontend input instead of a local directory: clients that send the build file inline
+ * (buildx bake's `dockerfile-inline`) pass it as the definition of the input the plan's local is named after.
+ */
+export async function fetchPlanTextFromInput(
+  bridge: LLBBridge,
+  options: { inputName: string; definition: Uint8Array; file: string },
+): Promise<PlanText> {
+  const ref = await bridge.solve({ definition: options.definition });
+  let bytes: Uint8Array;
+  try {
+    bytes = await bridge.readFile(ref, options.file);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UserError(`cannot read ${options.file} from the frontend input "${options.inputName}" (${why})`, {
+      hint: "send the plan under that file name (opt filename), or from a local directory instead",
+      cause: error,
+    });
+  }
+  return { text: Buffer.from(bytes).toString("utf8"), file: options.file };
+}

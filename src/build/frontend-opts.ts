@@ -29,8 +29,13 @@ export interface FrontendRequest {
   planLocal: string;
   /** Session serving the plan directory when it differs (`local-sessionid:<name>`). */
   planSessionId?: string;
-  /** The plan's file name inside that directory (opt `filename`). */
+  /** The plan's file name inside that directory (opt `filename`; may be a path below it). */
   planFile: string;
+  /**
+   * Set when opt `dockerfilekey` named the plan's local: the plan is read from that local even when the
+   * client also sent a `dockerfile` frontend input (the Dockerfile frontend's rule).
+   */
+  planLocalExplicit?: true;
   /** Local directory with the Go sources (`--local context=DIR`; opt `contextkey`). */
   contextName: string;
   contextSessionId?: string;
@@ -54,8 +59,48 @@ export interface FrontendRequest {
   ignored: string[];
 }
 
-/** Keys BuildKit or clients set that need nothing from rpk (the daemon handles attestations itself). */
+/**
+ * Keys BuildKit or clients set that need nothing from rpk: the daemon handles attestations itself, and the
+ * Dockerfile frontend sets `source`/`cmdline` when it forwards a plan whose `syntax` names rpk's frontend.
+ */
 const HANDLED_ELSEWHERE = new Set(["source", "cmdline", "frontend.caps", "multi-platform", "image-resolve-mode"]);
+
+/**
+ * rpk's own options as build args, for clients that can send nothing else (`docker buildx build --build-arg
+ * RPK_OUTPUT=image`): each means the option it names; the option itself wins when both are given.
+ */
+export const RPK_BUILD_ARGS: Readonly<Record<string, string>> = {
+  RPK_ARCH: "arch",
+  RPK_KEEP_GOING: "keep-going",
+  RPK_OUTPUT: "output",
+  RPK_RUNTIME: "runtime",
+  RPK_SECRETS: "secrets",
+  RPK_SSH: "ssh",
+};
+
+/** Build args BuildKit acted on before rpk's frontend ran (forwarding to it; multi-platform results). */
+const BUILDKIT_BUILD_ARGS = new Set(["BUILDKIT_SYNTAX", "BUILDKIT_MULTI_PLATFORM"]);
+
+/** The opts with rpk's build args (RPK_BUILD_ARGS) turned into the options they stand for. */
+function withBuildArgOptions(opts: Readonly<Record<string, string>>): Record<string, string> {
+  const merged: Record<string, string> = { ...opts };
+  for (const [name, option] of Object.entries(RPK_BUILD_ARGS)) {
+    const value = opts[`build-arg:${name}`];
+    if (value !== undefined && opts[option] === undefined) merged[option] = value;
+  }
+  return merged;
+}
+
+/** A remote build context (git or HTTP URL) that the Dockerfile frontend would fetch; rpk reads a local one. */
+function checkLocalContext(key: string, value: string): void {
+  if (!/^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/.test(value) && !value.includes(".git#")) return;
+  throw new UserError(
+    `frontend option ${key}=${value}: rpk builds from a local source directory, not a remote context`,
+    {
+      hint: "clone the repository and pass its directory (docker buildx build -f rpk.json DIR, or buildctl --local context=DIR)",
+    },
+  );
+}
 
 /** `BUILDKIT_FRONTEND_OPT_*` → key/value map; the value is everything after the first `=`. */
 export function frontendOptsFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
@@ -159,7 +204,12 @@ function applyPrefixedOpt(request: FrontendRequest, key: string, value: string):
   if (key.startsWith("build-arg:")) {
     const name = key.slice("build-arg:".length);
     if (GO_BUILD_ARGS.has(name)) (request.goEnv as Record<string, string>)[name] = value;
-    else request.ignored.push(key);
+    else if (!RPK_BUILD_ARGS[name] && !BUILDKIT_BUILD_ARGS.has(name)) request.ignored.push(key);
+    return true;
+  }
+  if (key === request.contextName) {
+    checkLocalContext(key, value);
+    request.ignored.push(key);
     return true;
   }
   if (key.startsWith("local-sessionid:")) {
@@ -244,10 +294,12 @@ function reconcileArchs({ arch, platformArchs }: ArchOpts, platformOpt: string |
   return archs && archs.length > 0 ? archs : undefined;
 }
 
-export function parseFrontendOpts(opts: Readonly<Record<string, string>>, sessionId?: string): FrontendRequest {
+export function parseFrontendOpts(given: Readonly<Record<string, string>>, sessionId?: string): FrontendRequest {
+  const opts = withBuildArgOptions(given);
   const request: FrontendRequest = {
     ...(sessionId ? { sessionId } : {}),
     planLocal: opts.dockerfilekey || "dockerfile",
+    ...(opts.dockerfilekey ? { planLocalExplicit: true as const } : {}),
     planFile: opts.filename || DEFAULT_PLAN_FILE,
     contextName: opts.contextkey || "context",
     goEnv: {},

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { frontendOptsFromEnv, parseCacheImports, parseFrontendOpts } from "../../../src/build/frontend-opts.js";
+import { UserError } from "../../../src/errors.js";
 
 describe("frontendOptsFromEnv", () => {
   it("reads BUILDKIT_FRONTEND_OPT_<n>, splitting each at the first =", () => {
@@ -112,6 +113,72 @@ describe("parseFrontendOpts", () => {
       "force-network-mode": "none",
     });
     expect(request.ignored).toEqual(["build-arg:FOO", "force-network-mode=none", "label:team"]);
+  });
+
+  it("takes what the Dockerfile frontend forwards for a plan whose syntax names rpk (opts of docker buildx build)", () => {
+    // What buildkitd's dockerfile.v0 passes on (forwardGateway): every opt, plus source and cmdline.
+    const request = parseFrontendOpts({
+      source: "127.0.0.1:5055/rpk-frontend:dev",
+      cmdline: "127.0.0.1:5055/rpk-frontend:dev",
+      filename: "deploy/rpk.json",
+      "build-arg:BUILDKIT_SYNTAX": "127.0.0.1:5055/rpk-frontend:dev",
+      "build-arg:GOPROXY": "http://proxy",
+      "build-arg:GOFLAGS": "-mod=mod",
+      platform: "linux/arm64",
+      target: "api",
+      "no-cache": "",
+      "cache-imports": JSON.stringify([{ Type: "registry", Attrs: { ref: "r/cache" } }]),
+      "attest:provenance": "mode=min",
+      "image-resolve-mode": "default",
+      "multi-platform": "true",
+    });
+    expect(request).toMatchObject({
+      planLocal: "dockerfile",
+      planFile: "deploy/rpk.json",
+      goEnv: { GOPROXY: "http://proxy", GOFLAGS: "-mod=mod" },
+      archs: ["arm64"],
+      targets: ["api"],
+      noCache: true,
+      cacheImports: [{ type: "registry", attrs: { ref: "r/cache" } }],
+      ignored: [],
+    });
+    expect(request.planLocalExplicit).toBeUndefined();
+    expect(parseFrontendOpts({ dockerfilekey: "plan" }).planLocalExplicit).toBe(true);
+  });
+
+  it("reads rpk's own options from RPK_* build args; the option itself wins", () => {
+    const request = parseFrontendOpts({
+      "build-arg:RPK_OUTPUT": "image",
+      "build-arg:RPK_RUNTIME": "provided.al2",
+      "build-arg:RPK_ARCH": "arm64",
+      "build-arg:RPK_SECRETS": "netrc",
+      "build-arg:RPK_SSH": "default",
+      "build-arg:RPK_KEEP_GOING": "true",
+    });
+    expect(request).toMatchObject({
+      artifact: "image",
+      runtime: "provided.al2",
+      archs: ["arm64"],
+      secrets: [{ id: "netrc", target: "/root/.netrc" }],
+      ssh: true,
+      keepGoing: true,
+      ignored: [],
+    });
+    expect(parseFrontendOpts({ "build-arg:RPK_OUTPUT": "image", output: "zip" }).artifact).toBe("zip");
+    expect(() => parseFrontendOpts({ "build-arg:RPK_OUTPUT": "tar" })).toThrow(/output=tar is not an rpk artifact/);
+  });
+
+  it("reports unknown build args instead of dropping them", () => {
+    expect(parseFrontendOpts({ "build-arg:NODE_ENV": "prod", "build-arg:GOPRIVATE": "x" }).ignored).toEqual([
+      "build-arg:NODE_ENV",
+    ]);
+  });
+
+  it("refuses a remote context with one line saying what to pass instead", () => {
+    expect(() => parseFrontendOpts({ context: "https://github.com/org/repo.git#main" })).toThrow(
+      /^frontend option context=https:\/\/github.com\/org\/repo.git#main: rpk builds from a local source directory/,
+    );
+    expect(() => parseFrontendOpts({ context: "git@github.com:org/repo.git" })).toThrow(UserError);
   });
 
   it("merges cache-imports (JSON) and cache-from (refs)", () => {
