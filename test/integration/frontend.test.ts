@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBuildctl } from "../helpers/buildctl.js";
-import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
 import { runLambdaImage } from "../helpers/image.js";
 import { repoRoot, runRpk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
+import { frontendBuildctl } from "./support/frontend-buildctl.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
 
@@ -51,23 +51,7 @@ function planInto(example: string, extra: string[] = []): string {
 
 /** `buildctl build --frontend gateway.v0` with rpk's frontend image. */
 function frontendBuild(options: { context: string; planDir: string; output: string; opts?: string[] }) {
-  return runBuildctl(env, [
-    "build",
-    "--progress",
-    "plain",
-    "--frontend",
-    "gateway.v0",
-    "--opt",
-    `source=${frontendImage}`,
-    ...goProxyBuildArgs(env),
-    ...(options.opts ?? []).flatMap((o) => ["--opt", o]),
-    "--local",
-    `context=${options.context}`,
-    "--local",
-    `dockerfile=${options.planDir}`,
-    "--output",
-    options.output,
-  ]);
+  return frontendBuildctl(env, { via: { gateway: frontendImage }, ...options });
 }
 
 describe.each(EXAMPLES)("buildctl --frontend gateway.v0 = rpk build: %s", (example) => {

@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { EXAMPLES } from "../helpers/examples.js";
+import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { readTree } from "../helpers/tree.js";
+import { readZip } from "../helpers/zip.js";
+import { frontendBuildctl } from "./support/frontend-buildctl.js";
+import { pushTestFrontendImage } from "./support/frontend-image.js";
+import { registryBlob, registryManifest } from "./support/oci.js";
+import { expectedInvokes } from "./support/rpk-llb.js";
+
+/**
+ * Issue 16 part 1: stock `buildctl --frontend dockerfile.v0` (what `docker buildx build -f rpk.json .` runs)
+ * builds rpk.json. BuildKit's Dockerfile frontend finds rpk's frontend image in the plan's top-level "syntax"
+ * key, or in build-arg:BUILDKIT_SYNTAX, and forwards the build to it; the outputs are rpk build's bytes.
+ */
+
+const BUILD_TIMEOUT = 900_000;
+
+let env: TestEnv;
+let frontendImage: string;
+const runId = randomBytes(4).toString("hex");
+const scratch = mkdtempSync(join(tmpdir(), "rpk-frontend-syntax-it-"));
+
+beforeAll(async () => {
+  env = loadTestEnv();
+  frontendImage = await pushTestFrontendImage(env, `syntax-${runId}`);
+}, BUILD_TIMEOUT);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function rpk(args: string[]): string {
+  const result = runRpk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
+  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
+  return result.stdout;
+}
+
+/** The two plan directories of an example: `rpk plan --frontend-image` (with "syntax"), and the same without it. */
+function plansOf(example: string): { withSyntax: string; withoutSyntax: string } {
+  const withSyntax = join(scratch, `plan-${example}`);
+  const withoutSyntax = join(scratch, `plan-${example}-nosyntax`);
+  mkdirSync(withSyntax, { recursive: true });
+  mkdirSync(withoutSyntax, { recursive: true });
+  const planFile = join(withSyntax, "rpk.json");
+  rpk(["plan", join(repoRoot, "examples", example), "--out", planFile, "--frontend-image", frontendImage]);
+  const plan = JSON.parse(readFileSync(planFile, "utf8"));
+  expect(plan.syntax).toBe(frontendImage);
+  delete plan.syntax;
+  writeFileSync(join(withoutSyntax, "rpk.json"), `${JSON.stringify(plan, null, 2)}\n`);
+  return { withSyntax, withoutSyntax };
+}
+
+function expectSameTree(got: Map<string, Buffer>, expected: Map<string, Buffer>, label: string): void {
+  expect([...got.keys()].sort(), label).toEqual([...expected.keys()].sort());
+  for (const [file, bytes] of expected) expect(got.get(file)?.equals(bytes), `${label}: ${file} differs`).toBe(true);
+}
+
+describe.each(EXAMPLES)("buildctl --frontend dockerfile.v0 -f rpk.json = rpk build: %s", (example) => {
+  it(
+    "the plan's \"syntax\" key and build-arg:BUILDKIT_SYNTAX both give rpk build's zips byte for byte",
+    async () => {
+      const context = join(repoRoot, "examples", example);
+      const plans = plansOf(example);
+      const viaRpk = join(scratch, `rpk-${example}`);
+      rpk(["build", context, "--plan", join(plans.withSyntax, "rpk.json"), "-o", viaRpk, "--progress", "quiet"]);
+      const expected = readTree(viaRpk);
+      const lambdas = Object.keys(expectedInvokes(context));
+      // Not vacuous: every Lambda of the example has its zip with a bootstrap, and the manifest is there.
+      expect([...expected.keys()]).toEqual(
+        expect.arrayContaining(["manifest.json", ...lambdas.map((l) => `${l}.zip`)]),
+      );
+      for (const lambda of lambdas) {
+        expect(readZip(expected.get(`${lambda}.zip`)!).map((e) => e.name)).toEqual(["bootstrap"]);
+      }
+
+      const viaSyntaxKey = join(scratch, `dockerfile-key-${example}`);
+      await frontendBuildctl(env, {
+        via: "dockerfile.v0",
+        context,
+        planDir: plans.withSyntax,
+        opts: ["filename=rpk.json"],
+        output: `type=local,dest=${viaSyntaxKey}`,
+      });
+      expectSameTree(readTree(viaSyntaxKey), expected, '"syntax" key');
+
+      const viaBuildArg = join(scratch, `dockerfile-arg-${example}`);
+      await frontendBuildctl(env, {
+        via: "dockerfile.v0",
+        context,
+        planDir: plans.withoutSyntax,
+        opts: ["filename=rpk.json", `build-arg:BUILDKIT_SYNTAX=${frontendImage}`],
+        output: `type=local,dest=${viaBuildArg}`,
+      });
+      expectSameTree(readTree(viaBuildArg), expected, "build-arg:BUILDKIT_SYNTAX");
+    },
+    BUILD_TIMEOUT,
+  );
+});
+
+describe("what the Dockerfile frontend forwards", () => {
+  it(
+    "a filename below the dockerfile directory and unknown build args: the build runs, each unused arg is one warning",
+    async () => {
+      const context = join(repoRoot, "examples", "hello");
+      const planRoot = join(scratch, "plan-hello-nested");
+      mkdirSync(join(planRoot, "deploy"), { recursive: true });
+      writeFileSync(
+        join(planRoot, "deploy", "lambda.json"),
+        readFileSync(join(plansOf("hello").withSyntax, "rpk.json")),
+      );
+      const out = join(scratch, "dockerfile-nested-hello");
+      const run = await frontendBuildctl(env, {
+        via: "dockerfile.v0",
+        context,
+        planDir: planRoot,
+        opts: ["filename=deploy/lambda.json", "build-arg:NODE_ENV=production"],
+        output: `type=local,dest=${out}`,
+      });
+      expectSameTree(readTree(out), readTree(join(scratch, "rpk-hello")), "filename=deploy/lambda.json");
+      const output = `${run.stdout}${run.stderr}`;
+      expect(output).toContain("rpk frontend: build arg NODE_ENV is not used by rpk and was ignored (rpk reads");
+      expect(output).not.toContain("build arg GOPROXY is not used");
+      expect(output).not.toContain("BUILDKIT_SYNTAX is not used");
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    "image output (build-arg:RPK_OUTPUT=image, as buildx passes it) pushes the image rpk build pushes: same config and layers",
+    async () => {
+      const context = join(repoRoot, "examples", "hello");
+      const planDir = plansOf("hello").withSyntax;
+      const repository = "rpk-it/frontend-syntax-hello";
+      const name = (tag: string) => `${env.registry.address}/${repository}:${tag}`;
+      const rpkTag = `rpk-${runId}`;
+      const syntaxTag = `syntax-${runId}`;
+      rpk([
+        "build",
+        context,
+        "--plan",
+        join(planDir, "rpk.json"),
+        "-o",
+        `type=image,name=${name(rpkTag)},push=true`,
+        "--progress",
+        "quiet",
+      ]);
+      await frontendBuildctl(env, {
+        via: "dockerfile.v0",
+        context,
+        planDir,
+        opts: ["filename=rpk.json", "build-arg:RPK_OUTPUT=image"],
+        output: `type=image,name=${name(syntaxTag)},push=true`,
+      });
+      const viaRpk = (await registryManifest(name(rpkTag))).json;
+      const viaSyntax = (await registryManifest(name(syntaxTag))).json;
+      // A single image manifest (what Lambda accepts), with at least the bootstrap layer.
+      expect(viaSyntax.manifests).toBeUndefined();
+      expect(viaSyntax.layers.length).toBeGreaterThan(0);
+      const config = async (digest: string) =>
+        JSON.parse((await registryBlob(env.registry.address, repository, digest)).toString());
+      expect(await config(viaSyntax.config.digest)).toEqual(await config(viaRpk.config.digest));
+      expect(viaSyntax.config.digest).toBe(viaRpk.config.digest);
+      expect(viaSyntax.layers).toEqual(viaRpk.layers);
+    },
+    BUILD_TIMEOUT,
+  );
+});
