@@ -10,6 +10,8 @@ export const FRONTEND_APP_DIR = "/app";
 export const FRONTEND_ENTRYPOINT = ["/usr/local/bin/node", "/app/dist/frontend/main.js"];
 /** The `node` user of the official image; BuildKit itself runs frontends as root in its sandbox regardless. */
 export const FRONTEND_USER = "1000:1000";
+/** The `moby.buildkit.frontend.caps` label: without it buildkitd refuses a build that sends frontend inputs. */
+export const FRONTEND_CAPS = "moby.buildkit.frontend.inputs";
 /** Files in the layer get this mtime, so the same checkout gives the same layer. */
 const FIXED_MTIME = new Date("2000-01-01T00:00:00Z");
 
@@ -96,6 +98,9 @@ export function frontendImageConfig(base: ImageConfig, platform: Platform): Imag
         ...labels,
         // The frontend only talks to buildkitd over stdio: it needs no network.
         "moby.buildkit.frontend.network.none": "true",
+        // Gateway caps buildkitd checks before it starts the image: frontend inputs (a plan sent inline, or
+        // forwarded by the Dockerfile frontend with the client's inputs) are read (frontend/main.ts).
+        "moby.buildkit.frontend.caps": FRONTEND_CAPS,
         "org.opencontainers.image.title": "rpk BuildKit frontend",
         "org.opencontainers.image.description": "Builds rpk.json plans: buildctl build --frontend gateway.v0",
       },

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, Session, solve } from "../../src/buildkit/index.js";
+import { marshal, mkfile, scratch as scratchState } from "../../src/llb/index.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
 import { repoRoot, runRpk } from "../helpers/run-cli.js";
@@ -53,6 +55,16 @@ function plansOf(example: string): { withSyntax: string; withoutSyntax: string }
   return { withSyntax, withoutSyntax };
 }
 
+/** `rpk build` of an example's plan into scratch (once per file run: the examples' test and later ones share it). */
+function rpkBuildOutput(example: string, planDir: string): string {
+  const out = join(scratch, `rpk-${example}`);
+  if (!existsSync(join(out, "manifest.json"))) {
+    const context = join(repoRoot, "examples", example);
+    rpk(["build", context, "--plan", join(planDir, "rpk.json"), "-o", out, "--progress", "quiet"]);
+  }
+  return out;
+}
+
 function expectSameTree(got: Map<string, Buffer>, expected: Map<string, Buffer>, label: string): void {
   expect([...got.keys()].sort(), label).toEqual([...expected.keys()].sort());
   for (const [file, bytes] of expected) expect(got.get(file)?.equals(bytes), `${label}: ${file} differs`).toBe(true);
@@ -64,9 +76,7 @@ describe.each(EXAMPLES)("buildctl --frontend dockerfile.v0 -f rpk.json = rpk bui
     async () => {
       const context = join(repoRoot, "examples", example);
       const plans = plansOf(example);
-      const viaRpk = join(scratch, `rpk-${example}`);
-      rpk(["build", context, "--plan", join(plans.withSyntax, "rpk.json"), "-o", viaRpk, "--progress", "quiet"]);
-      const expected = readTree(viaRpk);
+      const expected = readTree(rpkBuildOutput(example, plans.withSyntax));
       const lambdas = Object.keys(expectedInvokes(context));
       // Not vacuous: every Lambda of the example has its zip with a bootstrap, and the manifest is there.
       expect([...expected.keys()]).toEqual(
@@ -102,28 +112,74 @@ describe.each(EXAMPLES)("buildctl --frontend dockerfile.v0 -f rpk.json = rpk bui
 
 describe("what the Dockerfile frontend forwards", () => {
   it(
-    "a filename below the dockerfile directory and unknown build args: the build runs, each unused arg is one warning",
+    "a filename below the dockerfile directory (buildctl --opt filename=deploy/lambda.json)",
     async () => {
       const context = join(repoRoot, "examples", "hello");
+      const plan = plansOf("hello").withSyntax;
       const planRoot = join(scratch, "plan-hello-nested");
       mkdirSync(join(planRoot, "deploy"), { recursive: true });
-      writeFileSync(
-        join(planRoot, "deploy", "lambda.json"),
-        readFileSync(join(plansOf("hello").withSyntax, "rpk.json")),
-      );
+      writeFileSync(join(planRoot, "deploy", "lambda.json"), readFileSync(join(plan, "rpk.json")));
       const out = join(scratch, "dockerfile-nested-hello");
-      const run = await frontendBuildctl(env, {
+      await frontendBuildctl(env, {
         via: "dockerfile.v0",
         context,
         planDir: planRoot,
-        opts: ["filename=deploy/lambda.json", "build-arg:NODE_ENV=production"],
+        opts: ["filename=deploy/lambda.json"],
         output: `type=local,dest=${out}`,
       });
-      expectSameTree(readTree(out), readTree(join(scratch, "rpk-hello")), "filename=deploy/lambda.json");
-      const output = `${run.stdout}${run.stderr}`;
-      expect(output).toContain("rpk frontend: build arg NODE_ENV is not used by rpk and was ignored (rpk reads");
-      expect(output).not.toContain("build arg GOPROXY is not used");
-      expect(output).not.toContain("BUILDKIT_SYNTAX is not used");
+      expectSameTree(readTree(out), readTree(rpkBuildOutput("hello", plan)), "filename=deploy/lambda.json");
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it("without the key or BUILDKIT_SYNTAX the plan is read as a Dockerfile and fails: the forwarding is what builds it", async () => {
+    await expect(
+      frontendBuildctl(env, {
+        via: "dockerfile.v0",
+        context: join(repoRoot, "examples", "hello"),
+        planDir: plansOf("hello").withoutSyntax,
+        opts: ["filename=rpk.json"],
+        output: `type=local,dest=${join(scratch, "dockerfile-nokey-hello")}`,
+      }),
+    ).rejects.toThrow(/unknown instruction/);
+  });
+
+  it(
+    "a plan sent as the dockerfile frontend input (buildx bake's dockerfile-inline) is read from it; an unknown build arg is one warning",
+    async () => {
+      const plan = plansOf("hello").withSyntax;
+      const planText = readFileSync(join(plan, "rpk.json"));
+      const planInput = marshal(scratchState().file(mkfile("/inline.json", 0o644, planText)));
+      const out = join(scratch, "dockerfile-input-hello");
+      const warnings: string[] = [];
+      const connection = await connect({ address: env.buildkit.host });
+      try {
+        await solve({
+          client: connection,
+          // Only the sources are a local directory: no "dockerfile" local exists to fall back on.
+          session: new Session({ sources: { context: join(repoRoot, "examples", "hello") } }),
+          frontend: "dockerfile.v0",
+          frontendAttrs: {
+            // What buildx sends with frontend inputs: without the cap the daemon refuses them.
+            "frontend.caps": "moby.buildkit.frontend.inputs",
+            filename: "inline.json",
+            "build-arg:NODE_ENV": "production",
+            ...Object.fromEntries(Object.entries(env.go.env).map(([k, v]) => [`build-arg:${k}`, v])),
+          },
+          frontendInputs: { dockerfile: planInput },
+          exporters: [{ type: "local", output: out }],
+          onStatus: (status) => warnings.push(...status.warnings.map((w) => w.short)),
+        });
+      } finally {
+        connection.close();
+      }
+      expectSameTree(readTree(out), readTree(rpkBuildOutput("hello", plan)), "dockerfile frontend input");
+      // The build args rpk reads (GOPROXY, …) and BUILDKIT_SYNTAX give no warning; NODE_ENV gives one line.
+      const rpkWarnings = warnings.filter((w) => w.startsWith("rpk frontend:"));
+      expect(rpkWarnings).toHaveLength(1);
+      expect(rpkWarnings[0]).toMatch(
+        /^rpk frontend: build arg NODE_ENV is not used by rpk and was ignored \(rpk reads GOFLAGS, /,
+      );
     },
     BUILD_TIMEOUT,
   );

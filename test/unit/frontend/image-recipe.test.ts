@@ -53,7 +53,11 @@ describe("frontend image", () => {
       Entrypoint: FRONTEND_ENTRYPOINT,
       WorkingDir: "/app",
       Env: ["PATH=/usr/local/bin:/usr/bin", "NODE_ENV=production"],
-      Labels: { a: "b", "moby.buildkit.frontend.network.none": "true" },
+      Labels: {
+        a: "b",
+        "moby.buildkit.frontend.network.none": "true",
+        "moby.buildkit.frontend.caps": "moby.buildkit.frontend.inputs",
+      },
     });
     expect(config.config).not.toHaveProperty("Cmd");
     expect(config.history).toHaveLength(2);
