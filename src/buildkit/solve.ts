@@ -54,6 +54,8 @@ export interface SolveResult {
 
 /** After the build function failed, give the daemon this long to finish on its own before cancelling. */
 const CANCEL_AFTER_BUILD_FAILURE_MS = 5000;
+/** After the Solve failed, how long a build function still running gets to end on its own. */
+const BUILD_FUNCTION_GRACE_MS = 2000;
 
 /** Stages each exporter's client-side output and tells the session where to write it (pushed as they stage). */
 async function stageExporters(exporters: ExporterSpec[], session: Session, staged: (StagedOutput | undefined)[]) {
@@ -101,13 +103,36 @@ interface RunningSolve {
 async function runClientBuild(options: SolveOptions, ref: string, running: RunningSolve): Promise<unknown> {
   if (!options.build) return undefined;
   const bridge = new GatewayClient(grpcBridgeTransport(options.client.client, ref), running.solveCancel.signal);
-  const buildFailure = await runBuildFunction(options.build, bridge);
+  const buildFailure = await buildOutcome(runBuildFunction(options.build, bridge), running.solving);
   if (buildFailure !== undefined) {
     const timer = setTimeout(() => running.solveCancel.abort(), CANCEL_AFTER_BUILD_FAILURE_MS);
     await running.solving.catch(() => undefined);
     clearTimeout(timer);
   }
   return buildFailure;
+}
+
+/**
+ * The build function's failure (undefined when it succeeded). When the Solve fails first (the daemon or the
+ * connection is gone) and the function does not end within a grace period, because it waits on something
+ * other than the bridge (a long-lived gateway session waits for its owner to close it), the outcome is
+ * undefined: the Solve's own failure is then reported instead of waiting forever.
+ */
+async function buildOutcome(built: Promise<unknown>, solving: Promise<unknown>): Promise<unknown> {
+  const ended = built.then((failure) => ({ failure }));
+  const solveFailed = solving.then(
+    () => new Promise<never>(() => undefined),
+    () => "solve failed" as const,
+  );
+  const first = await Promise.race([ended, solveFailed]);
+  if (first !== "solve failed") return first.failure;
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), BUILD_FUNCTION_GRACE_MS);
+  });
+  const late = await Promise.race([ended, grace]);
+  clearTimeout(timer);
+  return late === "late" ? undefined : late.failure;
 }
 
 /** The exporters' response, or the failure in one line naming the step (the build function's comes first). */
