@@ -193,6 +193,11 @@ function describeRelayExit(
     const signal = exit.code - 128 === 9 ? "SIGKILL" : exit.code - 128 === 15 ? "SIGTERM" : null;
     if (signal) return { code: null, description: describeExit(null, signal) };
   }
-  if (exit.code < 0) return { code: null, description: exit.error ?? "the container process was lost" };
+  // The exec stream failed (e.g. the daemon is gone): say so rather than pass on a bare transport message.
+  if (exit.code < 0)
+    return {
+      code: null,
+      description: `the BuildKit daemon lost the container process (${exit.error ?? "no exit status"})`,
+    };
   return { code: exit.code, description: describeExit(exit.code, null) };
 }

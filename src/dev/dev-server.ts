@@ -231,8 +231,9 @@ async function newPool(c: ServerContext, plan: Plan, name: string, imageRef: str
 
 async function shutdown(c: ServerContext, front: HttpFront | undefined, watcher: TreeWatcher | undefined) {
   watcher?.close();
-  await front?.close();
+  // Functions first: requests in flight are answered (the endpoint is shutting down) before the port closes.
   await Promise.all([...c.functions.values()].map((fn) => fn.close()));
+  await front?.close();
   await c.session.close().catch(() => undefined);
   await c.launchers.close();
 }

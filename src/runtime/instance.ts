@@ -116,7 +116,13 @@ export class Instance {
     answer(this.deliver(assignment));
   }
 
-  async kill(): Promise<void> {
+  /**
+   * Stops the bootstrap. With `answer`, the invocation it holds gets that answer first (the pool shutting
+   * down says so), instead of the exit error its killed bootstrap would give.
+   */
+  async kill(answer?: (requestId: string) => ErrorPayload): Promise<void> {
+    const current = this.running ?? this.waiting;
+    if (answer && current) this.finishWithError(current, answer(current.requestId));
     this.becomeGone();
     await this.handle?.kill();
   }

@@ -22,6 +22,12 @@ export function exitError(requestId: string, code: number | null, description: s
   return { errorMessage: `RequestId: ${requestId} Error: ${reason}`, errorType: "Runtime.ExitError" };
 }
 
+/** The answer to an invocation the local endpoint drops because it stops (Ctrl-C of `rpk dev`). */
+export function shuttingDownError(requestId?: string): ErrorPayload {
+  const prefix = requestId ? `RequestId: ${requestId} Error: ` : "";
+  return { errorMessage: `${prefix}the local Lambda endpoint is shutting down`, errorType: "Runtime.Unknown" };
+}
+
 export function initTimeoutError(requestId: string, seconds: number): ErrorPayload {
   return {
     errorMessage: `RequestId: ${requestId} Error: the bootstrap did not ask for an event within ${seconds.toFixed(2)} seconds of starting`,

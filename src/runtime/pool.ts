@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type Assignment, Instance, type InstanceEvents } from "./instance.js";
 import type { InstanceLauncher } from "./launcher.js";
+import { shuttingDownError } from "./payloads.js";
 import type { FunctionSettings, InvokeOutcome, InvokeRequest } from "./types.js";
 
 export interface PoolOptions {
@@ -84,15 +85,13 @@ export class FunctionPool {
     return { instances: this.instances.size, idle, queued: this.queue.length, started: this.started };
   }
 
-  /** Stops every instance; invocations still waiting fail. */
+  /** Stops every instance; invocations still waiting or running are answered that the endpoint shuts down. */
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.queue.splice(0)) {
       waiting.settle({
         requestId: waiting.requestId,
-        payload: Buffer.from(
-          JSON.stringify({ errorMessage: "the local Lambda endpoint is shutting down", errorType: "Runtime.Unknown" }),
-        ),
+        payload: Buffer.from(JSON.stringify(shuttingDownError())),
         functionError: "Unhandled",
         errorType: "Runtime.Unknown",
         durationMs: 0,
@@ -100,7 +99,7 @@ export class FunctionPool {
         log: "",
       });
     }
-    await Promise.all([...this.instances].map((instance) => instance.kill()));
+    await Promise.all([...this.instances].map((instance) => instance.kill(shuttingDownError)));
   }
 
   private pump(): void {

@@ -113,12 +113,15 @@ describe("a request that arrives during a rebuild", () => {
     await hello.waitForLine((line) => line === "rpk: building hello", { from, timeoutMs: 60_000 });
     const sentAt = hello.lineCount();
     const answer = await invoke(hello, "hello", { name: "during" });
+    // The server logs each answer after sending it: wait for that line, then read the order of events.
+    await hello.waitForLine((line) => line.startsWith("hello invoke "), { from: sentAt, timeoutMs: 30_000 });
     const lines = hello.stderr().split("\n");
     const built = lines.findIndex((line, i) => i >= from && /^rpk: built hello in \d+ ms$/.test(line));
-    // The request went out before the rebuild ended, and the server logged its answer after it.
+    const answered = lines.findIndex((line, i) => i >= sentAt && line.startsWith("hello invoke "));
+    // The request went out before the rebuild ended, and was answered after it.
     expect(built, hello.stderr()).toBeGreaterThanOrEqual(sentAt);
-    const answered = lines.findIndex((line, i) => i > built && line.startsWith("hello invoke 200 "));
     expect(answered, hello.stderr()).toBeGreaterThan(built);
+    expect(lines[answered]).toMatch(/^hello invoke 200 /);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ message: `Hello v${mark}, during!` });
   }, 600_000);
