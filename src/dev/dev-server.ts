@@ -124,7 +124,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           changed(paths).catch((error: unknown) => options.log(`rpk: rebuild failed: ${errorText(error)}`));
         });
   const ended = session.ended.catch((error: unknown) => {
-    throw new UserError(`the BuildKit daemon went away while serving: ${errorText(error).split("\n")[0]}`);
+    const reason = errorText(error)
+      .split("\n")[0]!
+      .replace(/^lost the connection to the BuildKit daemon: /, "");
+    throw new UserError(`the BuildKit daemon went away while serving (${reason})`, {
+      hint: "every function instance is gone; start the daemon again, then rerun rpk dev",
+    });
   });
   ended.catch(() => undefined);
   return {

@@ -81,10 +81,21 @@ describe("the daemon killed while rpk dev serves", () => {
   });
 
   it("prints one line and exits 1; the request in flight is answered, the next one refused", async () => {
-    const dev = await serve([fixtureTree("killed"), "--addr", daemon.unixAddress, "--timeout", "60"]);
+    const mark = randomBytes(6).toString("hex");
+    const dev = await serve([
+      fixtureTree("killed"),
+      "--addr",
+      daemon.unixAddress,
+      "--timeout",
+      "60",
+      "--env",
+      `${MARK_VARIABLE}=${mark}`,
+    ]);
     const echo = await invokeFaults(dev.url, { action: "echo", tag: "before" });
     expect(echo, dev.stderr()).toMatchObject({ status: 200 });
     expect(JSON.parse((echo as { body: string }).body)).toMatchObject({ tag: "before" });
+    // Its log line crosses a pipe: count lines from after it.
+    await dev.waitForLine((line) => line.startsWith("faults invoke 200 "), { timeoutMs: 30_000 });
 
     const from = dev.lineCount();
     const inFlight = invokeFaults(dev.url, { action: "sleep", ms: 45_000, tag: "in-flight" });
@@ -98,7 +109,9 @@ describe("the daemon killed while rpk dev serves", () => {
     expect(code, stderr).toBe(1);
     const after = rpkLines(stderr).slice(linesBeforeKill);
     expect(after, stderr).toHaveLength(1);
-    expect(after[0]).toMatch(/^rpk: the BuildKit daemon went away while serving: /);
+    expect(after[0]).toMatch(
+      /^rpk: the BuildKit daemon went away while serving \(.+\) — every function instance is gone; start the daemon again, then rerun rpk dev$/,
+    );
     expect(stderr).not.toMatch(/^\s+at /m);
 
     // Well before its 45 s sleep or the 60 s timeout, the caller gets the runtime's answer naming the cause.
@@ -118,6 +131,11 @@ describe("the daemon killed while rpk dev serves", () => {
     // The port is closed: the next request is refused at once.
     const next = await within(invokeFaults(dev.url, { action: "echo", tag: "after" }), 10_000);
     expect(next).toBeInstanceOf(Error);
+    // As the line says, no instance lives on: rpk-relay ends when its exec stream does, and the bootstrap with it.
+    for (let waited = 0; markedProcesses(mark).length > 0 && waited < 10_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(markedProcesses(mark)).toEqual([]);
   }, 1_200_000);
 });
 
