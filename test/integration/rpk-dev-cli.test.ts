@@ -2,30 +2,23 @@
  * `rpk dev` as a process: it serves the hello example (a single Lambda, also at `/`), prints one line per
  * request, and Ctrl-C exits 130 with every container it started gone (the daemon's runc list and ps).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTestEnv } from "../helpers/env.js";
 import { cliPath, repoRoot } from "../helpers/run-cli.js";
 import { rpkEnv } from "./support/rpk-build.js";
+import { MARK_VARIABLE, markedContainers, markedProcesses, runcContainers } from "./support/rpk-dev.js";
 
 const env = loadTestEnv();
 
-/** runc containers of rpk's gateway launcher (the container ID is the runc ID). */
-function ourContainers(): string[] {
-  try {
-    return execFileSync("runc", ["list", "-q"], { encoding: "utf8" })
-      .split("\n")
-      .filter((id) => id.startsWith("rpklambda"));
-  } catch {
-    return [];
-  }
-}
-
 describe("rpk dev (CLI)", () => {
   it("serves hello at / and on the Invoke API; Ctrl-C exits 130 and leaves no container", async () => {
-    const before = new Set(ourContainers());
-    const child = spawn(process.execPath, [cliPath, "dev", join(repoRoot, "examples", "hello"), "--port", "0"], {
+    // Marks our instances (their environment): other test files run rpk containers at the same time.
+    const mark = randomBytes(6).toString("hex");
+    const args = ["dev", join(repoRoot, "examples", "hello"), "--port", "0", "--env", `${MARK_VARIABLE}=${mark}`];
+    const child = spawn(process.execPath, [cliPath, ...args], {
       env: { ...process.env, ...rpkEnv(env) },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -49,12 +42,14 @@ describe("rpk dev (CLI)", () => {
     const viaUrl = await fetch(`${url}/`, { method: "POST", body: JSON.stringify({ name: "url" }) });
     expect(viaUrl.status).toBe(200);
     expect(stderr).toMatch(/^hello invoke 200 [\d.]+ ms \(billed \d+ ms\)$/m);
-    const running = ourContainers().filter((id) => !before.has(id));
+    const running = markedContainers(mark);
     expect(running.length).toBeGreaterThanOrEqual(1);
 
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stderr).toContain("rpk: stopped: every function instance is gone");
-    expect(ourContainers().filter((id) => running.includes(id))).toEqual([]);
+    const listed = new Set(runcContainers().map((c) => c.id));
+    expect(running.filter((id) => listed.has(id))).toEqual([]);
+    expect(markedProcesses(mark)).toEqual([]);
   }, 700_000);
 });

@@ -4,6 +4,7 @@
  * through rpk-relay, and answers an Invoke API call. Afterwards the daemon holds no container of ours.
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,28 +17,26 @@ import { loadTestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
 import { readZip } from "../helpers/zip.js";
 import { rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
+import { MARK_VARIABLE, markedContainers, markedProcesses, runcContainers } from "./support/rpk-dev.js";
 
 const env = loadTestEnv();
 const scratchDir = mkdtempSync(join(tmpdir(), "rpk-runtime-ctr-"));
 const PROVIDED = "public.ecr.aws/lambda/provided:al2023";
 
-/**
- * runc containers the daemon runs right now whose ID is one of ours: the gateway container ID is the runc
- * ID, and the daemon's runc uses runc's default state root.
- */
+/** Marks this file's instances (their environment): other test files run rpk containers at the same time. */
+const mark = randomBytes(6).toString("hex");
+const seenContainers = new Set<string>();
+
+/** Our running containers (rpk-relay is each one's init), remembered so the end can check they are gone. */
 function ourContainers(): string[] {
-  try {
-    const listing = execFileSync("runc", ["list", "-q"], { encoding: "utf8" });
-    return listing.split("\n").filter((id) => id.startsWith("rpklambda"));
-  } catch {
-    return [];
-  }
+  const ids = markedContainers(mark);
+  for (const id of ids) seenContainers.add(id);
+  return ids;
 }
 
 /** Processes of our containers as the host sees them: rpk-relay and the bootstrap it started. */
 function containerProcesses(): string[] {
-  const ps = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
-  return ps.split("\n").filter((line) => /^\s*\d+ (\/var\/rpk\/rpk-relay|\/var\/runtime\/bootstrap)/.test(line));
+  return markedProcesses(mark).map((p) => p.command);
 }
 
 describe("bootstrap in a gateway container", () => {
@@ -95,7 +94,7 @@ describe("bootstrap in a gateway container", () => {
           memoryMb: 128,
           region: "us-east-1",
           concurrency: 2,
-          environment: {},
+          environment: { [MARK_VARIABLE]: mark },
         },
         launcher: gatewayContainerLauncher({ containers: gateway.containers, baseRef, runtimeRef, relayRef }),
         onOutput: (chunk) => logs.push(chunk.toString()),
@@ -149,7 +148,7 @@ describe("bootstrap in a gateway container", () => {
           memoryMb: 128,
           region: "us-east-1",
           concurrency: 1,
-          environment: {},
+          environment: { [MARK_VARIABLE]: mark },
         },
         launcher: gatewayContainerLauncher({
           containers: gateway.containers,
@@ -182,7 +181,8 @@ describe("bootstrap in a gateway container", () => {
       await pool?.close();
       await gateway.close();
     }
-    expect(ourContainers()).toEqual([]);
+    const listed = new Set(runcContainers().map((c) => c.id));
+    expect([...seenContainers].filter((id) => listed.has(id))).toEqual([]);
     expect(containerProcesses()).toEqual([]);
   }, 420_000);
 });
