@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -109,7 +109,9 @@ describe("a request that arrives during a rebuild", () => {
     const mark = randomBytes(4).toString("hex");
     const source = join(helloTree, "main.go");
     const from = hello.lineCount();
-    writeFileSync(source, readFileSync(source, "utf8").replace('"Hello, %s!"', `"Hello v${mark}, %s!"`));
+    // Written beside and renamed over: the watcher sees one complete file, never a truncated one.
+    writeFileSync(`${source}.edit`, readFileSync(source, "utf8").replace('"Hello, %s!"', `"Hello v${mark}, %s!"`));
+    renameSync(`${source}.edit`, source);
     await hello.waitForLine((line) => line === "rpk: building hello", { from, timeoutMs: 60_000 });
     const sentAt = hello.lineCount();
     const answer = await invoke(hello, "hello", { name: "during" });
