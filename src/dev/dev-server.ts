@@ -80,6 +80,16 @@ export function servedTargets(plan: Plan, wanted: readonly string[] | undefined)
   return [...wanted];
 }
 
+/** The one line rpk dev ends with when its session to the daemon ends under it. */
+function daemonGone(error: unknown): UserError {
+  const reason = errorText(error)
+    .split("\n")[0]!
+    .replace(/^lost the connection to the BuildKit daemon: /, "");
+  return new UserError(`the BuildKit daemon went away while serving (${reason})`, {
+    hint: "every function instance is gone; start the daemon again, then rerun rpk dev",
+  });
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const plan = await options.planTree();
   const names = servedTargets(plan, options.targets);
@@ -124,12 +134,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           changed(paths).catch((error: unknown) => options.log(`rpk: rebuild failed: ${errorText(error)}`));
         });
   const ended = session.ended.catch((error: unknown) => {
-    const reason = errorText(error)
-      .split("\n")[0]!
-      .replace(/^lost the connection to the BuildKit daemon: /, "");
-    throw new UserError(`the BuildKit daemon went away while serving (${reason})`, {
-      hint: "every function instance is gone; start the daemon again, then rerun rpk dev",
-    });
+    throw daemonGone(error);
   });
   ended.catch(() => undefined);
   return {
