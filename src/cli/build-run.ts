@@ -5,48 +5,17 @@ import { join, resolve } from "node:path";
 import { type BuildRequest, buildPlan, compileFailuresError } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
-import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV } from "../convert/index.js";
-import { secretPath } from "../convert/toolchain.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
-import { archOfPlatform } from "../plan/lambda.js";
 import type { BuildArgs } from "./build-args.js";
+import { translateBuildFlags } from "./build-request.js";
 import { checkSecrets } from "./build-secrets.js";
 import { printBuildSummary } from "./build-summary.js";
 import { daemonAddress } from "./daemon-address.js";
-import { goEnvFromProcess } from "./go-env.js";
 import { explainImagePullFailure } from "./image-pull-error.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import { replanWithProbe } from "./probe-replan.js";
-import { type OutputSpec, parseCacheSpec, parseOutputSpec, parseSecretSpec, parseSshSpec } from "./specs.js";
-
-const DEFAULT_OUTPUT = "dist/lambda";
-
-/** The artifact the outputs ask for: zips for directories/tarballs, an image for image/oci/docker. */
-function artifactOf(outputs: OutputSpec[], requested: Plan["artifact"] | undefined): Plan["artifact"] {
-  const kinds = new Set(outputs.map((o) => (o.type === "local" || o.type === "tar" ? "zip" : "image")));
-  if (kinds.size > 1)
-    throw new UsageError("--output mixes zip outputs (local, tar) with image outputs (image, oci, docker)");
-  const implied = [...kinds][0] as Plan["artifact"];
-  if (requested && requested !== implied) {
-    throw new UsageError(`--artifact ${requested} does not match --output type=${outputs[0]!.type}`);
-  }
-  return implied;
-}
-
-/** `--build-arg KEY=VALUE` for the variables that reach the build; others get a warning, not silence. */
-function buildArgEnv(pairs: string[] | undefined): Record<string, string> {
-  const known: string[] = [...GO_PASSTHROUGH_ENV, ...BUILD_ARG_ONLY_ENV];
-  const env: Record<string, string> = {};
-  for (const pair of pairs ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--build-arg expects KEY=VALUE, got "${pair}"`);
-    const key = pair.slice(0, eq);
-    if (known.includes(key)) env[key] = pair.slice(eq + 1);
-    else process.stderr.write(`warning: --build-arg ${key} is ignored: only ${known.join(", ")} reach the build\n`);
-  }
-  return env;
-}
+import type { OutputSpec } from "./specs.js";
 
 /**
  * Reads a PEM file given to a TLS flag and checks it parses: gRPC takes any bytes and the connection then
@@ -87,18 +56,6 @@ function forTarget(spec: OutputSpec, target: string, many: boolean): ExporterSpe
   return { type: spec.type, attrs, ...(spec.dest ? { output: fill(spec.dest) } : {}) };
 }
 
-/** `--platform` is another spelling of `--arch`; the copy of the flags carries the arch it names. */
-function withPlatformArch(args: BuildArgs): BuildArgs {
-  if (!args.platform) return args;
-  const arch = archOfPlatform(args.platform);
-  if (!arch) {
-    throw new UsageError(`--platform ${args.platform} is not a Lambda platform`, {
-      hint: "use linux/amd64 or linux/arm64",
-    });
-  }
-  return { ...args, arch };
-}
-
 /** The TLS material for the daemon connection, checked before dialling; undefined when no TLS flag is given. */
 async function daemonTls(args: BuildArgs) {
   const tls = {
@@ -110,60 +67,41 @@ async function daemonTls(args: BuildArgs) {
   return tls.ca || tls.cert || tls.key || args.tlsservername ? tls : undefined;
 }
 
+/** The build's selected targets and, for image output, the Lambdas each Solve exports (one per Solve). */
+function selectTargets(plan: Plan, targets: readonly string[] | undefined) {
+  const wanted = plan.targets.filter((t) => !targets || targets.includes(t.name));
+  const imageTargets = plan.artifact === "image" ? wanted.filter((t) => t.kind === "lambda").map((t) => t.name) : [];
+  if (plan.artifact === "image" && imageTargets.length === 0) {
+    throw new UserError("image output needs a Lambda target", { hint: "the selected targets are all commands" });
+  }
+  return { wanted, imageTargets };
+}
+
+/** Targets the plan could not decide (dependency sources missing here) are probed inside the build. */
+function withProbe(request: BuildRequest, args: BuildArgs, artifact: Plan["artifact"]): BuildRequest {
+  const resolveWithProbe = replanWithProbe(args, artifact);
+  if (!resolveWithProbe) return request;
+  return { ...request, resolveWithProbe, log: (message: string) => process.stderr.write(`rpk: ${message}\n`) };
+}
+
 /** Everything one `rpk build` needs before it dials the daemon: flags and environment, checked and parsed. */
-async function prepareBuild(args: BuildArgs) {
-  const outputs = (args.output?.length ? args.output : [DEFAULT_OUTPUT]).map(parseOutputSpec);
-  const artifact = artifactOf(outputs, args.artifact);
+async function prepareBuild(flags: BuildArgs) {
+  const translated = translateBuildFlags(flags, process.env);
+  const args: BuildArgs = { ...flags, ...(translated.arch ? { arch: translated.arch } : {}) };
+  const { artifact } = translated;
   const progressMode = parseProgressMode(args.progress);
   const { plan: loaded, dir, settings } = await loadOrCreatePlan({ ...args, artifact });
   const plan: Plan = { ...loaded, artifact };
-  const targets = args.plan && args.target?.length ? args.target : undefined;
-  const wanted = plan.targets.filter((t) => !targets || targets.includes(t.name));
-  const imageTargets = artifact === "image" ? wanted.filter((t) => t.kind === "lambda").map((t) => t.name) : [];
-  if (artifact === "image" && imageTargets.length === 0) {
-    throw new UserError("image output needs a Lambda target", { hint: "the selected targets are all commands" });
-  }
-  // Targets the plan could not decide (dependency sources missing here) are probed inside the build.
-  const resolveWithProbe = replanWithProbe(args, artifact);
-  const probeOptions = resolveWithProbe
-    ? { resolveWithProbe, log: (message: string) => process.stderr.write(`rpk: ${message}\n`) }
-    : {};
-  const secrets = (args.secret ?? []).map(parseSecretSpec);
-  await checkSecrets(secrets, wanted, process.env);
-  const ssh = (args.ssh ?? []).map((s) => parseSshSpec(s, process.env.SSH_AUTH_SOCK));
-  const goEnv = { ...goEnvFromProcess(), ...buildArgEnv(args["build-arg"]) };
-  const cacheImports = (args["cache-from"] ?? []).map((s) => parseCacheSpec(s, "--cache-from"));
-  const cacheExports = (args["cache-to"] ?? []).map((s) => parseCacheSpec(s, "--cache-to"));
-  const buildOptions: BuildRequest = {
-    goEnv,
-    network: args.network,
-    noCache: !args.cache,
-    secrets: secrets.map((s) => ({ id: s.id, target: secretPath(s.id) })),
-    ssh: ssh.length > 0,
-    cacheImports,
-    ...probeOptions,
-    ...(args["keep-going"] ? { keepGoing: true } : {}),
-  };
-  return {
-    outputs,
-    progressMode,
-    plan,
-    dir,
-    settings,
-    targets,
-    wanted,
-    imageTargets,
-    secrets,
-    ssh,
-    cacheExports,
-    buildOptions,
-  };
+  const { wanted, imageTargets } = selectTargets(plan, translated.request.targets);
+  await checkSecrets(translated.secrets, wanted, process.env);
+  for (const line of translated.warnings) process.stderr.write(`${line}\n`);
+  const request = withProbe(translated.request, args, artifact);
+  return { ...translated, args, progressMode, plan, dir, settings, wanted, imageTargets, request };
 }
 
 type PreparedBuild = Awaited<ReturnType<typeof prepareBuild>>;
 
 interface RoundContext {
-  args: BuildArgs;
   build: PreparedBuild;
   connection: Awaited<ReturnType<typeof connect>>;
   signal: AbortSignal;
@@ -196,23 +134,19 @@ async function solveRound(ctx: RoundContext, target: string | undefined, rounds:
     rows: process.stderr.rows,
     color: !process.env.NO_COLOR,
   });
-  const targets = target ? [target] : build.targets;
   try {
     const result = await solve({
       client: ctx.connection,
       session,
       exporters,
-      cacheImports: build.buildOptions.cacheImports ?? [],
+      cacheImports: build.request.cacheImports ?? [],
       cacheExports: build.cacheExports,
-      entitlements: ctx.args.network === "host" ? ["network.host"] : [],
+      entitlements: build.entitlements,
       signal: ctx.signal,
       onStatus: (status: SolveStatus) => renderer.update(status),
       build: async (bridge) => {
-        const built = await buildPlan(bridge, build.plan, {
-          ...(targets ? { targets } : {}),
-          sessionId: session.id,
-          ...build.buildOptions,
-        });
+        const request = { ...build.request, ...(target ? { targets: [target] } : {}), sessionId: session.id };
+        const built = await buildPlan(bridge, build.plan, request);
         ctx.failed.push(...(built.failed ?? []));
         return built;
       },
@@ -226,7 +160,7 @@ async function solveRound(ctx: RoundContext, target: string | undefined, rounds:
 }
 
 /** A failed build in one line: Ctrl-C says nothing was written (exit 130); a base-image pull names its flag. */
-function explainBuildFailure(error: unknown, args: BuildArgs, build: PreparedBuild, signal: AbortSignal): unknown {
+function explainBuildFailure(error: unknown, { args, plan, settings }: PreparedBuild, signal: AbortSignal): unknown {
   // Ctrl-C: solve cancelled the daemon's build and discarded staged outputs; say so in one line, exit 130.
   if (signal.aborted && error instanceof Error && error.name === "AbortError") {
     return new UserError("interrupted: the build was cancelled and no output was written", {
@@ -235,31 +169,30 @@ function explainBuildFailure(error: unknown, args: BuildArgs, build: PreparedBui
     });
   }
   return explainImagePullFailure(error, {
-    plan: build.plan,
-    settings: build.settings,
+    plan,
+    settings,
     ...(args["go-image"] ? { goImageFlag: args["go-image"] } : {}),
     ...(args.plan ? { planFile: args.plan } : {}),
   });
 }
 
 export async function runBuild(flags: BuildArgs): Promise<void> {
-  const args = withPlatformArch(flags);
-  const build = await prepareBuild(args);
-  const tls = await daemonTls(args);
-  const address = await daemonAddress(args.addr);
+  const build = await prepareBuild(flags);
+  const tls = await daemonTls(flags);
+  const address = await daemonAddress(flags.addr);
   const connection = await connect({ address, ...(tls ? { tls } : {}) });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigint);
-  const ctx: RoundContext = { args, build, connection, signal: controller.signal, failed: [] };
+  const ctx: RoundContext = { build, connection, signal: controller.signal, failed: [] };
   const responses: { target?: string; response: Record<string, string> }[] = [];
   try {
     // One Solve for zips; one per Lambda for images (an image export holds one image).
     const rounds: (string | undefined)[] = build.plan.artifact === "image" ? build.imageTargets : [undefined];
     for (const target of rounds) responses.push(await solveRound(ctx, target, rounds.length));
   } catch (error) {
-    throw explainBuildFailure(error, args, build, controller.signal);
+    throw explainBuildFailure(error, build, controller.signal);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);

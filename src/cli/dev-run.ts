@@ -2,8 +2,8 @@ import { connect } from "../buildkit/index.js";
 import { startDevServer } from "../dev/dev-server.js";
 import { UserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
+import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
-import { goEnvFromProcess } from "./go-env.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
 
@@ -31,7 +31,7 @@ export async function runDev(args: DevArgs): Promise<void> {
       port: args.port,
       hostRun: Boolean(args.host),
       ...runIn,
-      goEnv: goEnvFromProcess(),
+      request: requestFromEnv(process.env),
       function: {
         timeoutSeconds: args.timeout,
         memoryMb: args.memory,

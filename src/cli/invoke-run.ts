@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { connect } from "../buildkit/index.js";
 import { invokeOnce } from "../dev/invoke-once.js";
 import { UsageError, UserError } from "../errors.js";
+import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
-import { goEnvFromProcess } from "./go-env.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
 
@@ -56,7 +56,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
       payload,
       hostRun: Boolean(args.host),
       ...runIn,
-      goEnv: goEnvFromProcess(),
+      request: requestFromEnv(process.env),
       function: {
         timeoutSeconds: args.timeout,
         memoryMb: args.memory,

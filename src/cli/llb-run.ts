@@ -1,7 +1,7 @@
 import { convertPlan } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import { decodeDefinition, marshal, parsePlatform, type State } from "../llb/index.js";
-import { goEnvFromProcess } from "./go-env.js";
+import { goEnvOf } from "./build-request.js";
 import { writeStdout } from "./io.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import type { PlanArgs } from "./plan-options.js";
@@ -20,7 +20,7 @@ export async function runLlb(args: LlbArgs): Promise<void> {
   const result = convertPlan(plan, {
     ...(args.target?.length && args.plan ? { targets: args.target } : {}),
     buildPlatform,
-    goEnv: goEnvFromProcess(),
+    goEnv: goEnvOf(process.env).goEnv,
     network: args.network,
   });
   let state: State;

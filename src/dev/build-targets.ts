@@ -10,16 +10,9 @@
  */
 import { type BuildRequest, buildPlan, type PlanBuildResult } from "../build/index.js";
 import { LAMBDA_BOOTSTRAP_PATH } from "../convert/image.js";
-import type { GoPassthroughEnv } from "../convert/index.js";
 import { isUserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import type { GatewaySession } from "./gateway-session.js";
-
-export interface BuildTargetsOptions {
-  goEnv?: GoPassthroughEnv;
-  /** Name of the session's local source holding the tree ("context"). */
-  contextName?: string;
-}
 
 export interface TargetBuildFailure {
   name: string;
@@ -37,35 +30,30 @@ export async function buildTargets(
   session: GatewaySession,
   plan: Plan,
   targets: readonly string[],
-  options: BuildTargetsOptions = {},
+  base: BuildRequest = {},
 ): Promise<BuildTargetsResult> {
-  const settled = await Promise.allSettled(targets.map((name) => buildOne(session, plan, name, options)));
+  const settled = await Promise.allSettled(targets.map((name) => buildOne(session, plan, name, base)));
   const images = new Map<string, string>();
   const failures: TargetBuildFailure[] = [];
   for (const [i, outcome] of settled.entries()) {
     const name = targets[i]!;
     if (outcome.status === "fulfilled") images.set(name, outcome.value);
     else if (isAbort(outcome.reason)) throw outcome.reason;
-    else failures.push({ name, message: await explainFailure(session, plan, name, options, outcome.reason) });
+    else failures.push({ name, message: await explainFailure(session, plan, name, base, outcome.reason) });
   }
   return { images, failures };
 }
 
-/** The build request of one target: its sources from this session's local source `contextName`. */
-function requestOptions(session: GatewaySession, name: string, options: BuildTargetsOptions): BuildRequest {
-  return {
-    targets: [name],
-    contextName: options.contextName ?? "context",
-    sessionId: session.sessionId,
-    goEnv: options.goEnv ?? {},
-  };
+/** The build request of one target: the base request (its `contextName` names the tree), served by this session. */
+function requestOptions(session: GatewaySession, name: string, base: BuildRequest): BuildRequest {
+  return { ...base, targets: [name], sessionId: session.sessionId };
 }
 
-async function buildOne(session: GatewaySession, plan: Plan, name: string, options: BuildTargetsOptions) {
+async function buildOne(session: GatewaySession, plan: Plan, name: string, base: BuildRequest) {
   const built: PlanBuildResult = await buildPlan(
     session.bridge,
     { ...plan, artifact: "image" },
-    requestOptions(session, name, options),
+    requestOptions(session, name, base),
   );
   if (!built.ref) throw new Error(`the build of "${name}" returned no result`);
   // The image is solved lazily; a stat of the bootstrap makes the daemon build it now, so failures land here.
@@ -78,12 +66,12 @@ async function explainFailure(
   session: GatewaySession,
   plan: Plan,
   name: string,
-  options: BuildTargetsOptions,
+  base: BuildRequest,
   error: unknown,
 ): Promise<string> {
   const fallback = error instanceof Error ? error.message : String(error);
   try {
-    await buildPlan(session.bridge, { ...plan, artifact: "zip" }, { ...requestOptions(session, name, options) });
+    await buildPlan(session.bridge, { ...plan, artifact: "zip" }, { ...requestOptions(session, name, base) });
     return fallback;
   } catch (zipError) {
     if (isAbort(zipError)) throw zipError;

@@ -3,8 +3,9 @@
  * every Lambda target built into its image and served by the HTTP front, the tree watched, and a change
  * rebuilding only the targets whose include patterns match it. Startable in-process (tests do).
  */
+
+import type { BuildRequest } from "../build/index.js";
 import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
-import type { GoPassthroughEnv } from "../convert/index.js";
 import { isUserError, UserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import { formatRequestLine, type HttpFront, startHttpFront } from "../runtime/http-front.js";
@@ -33,7 +34,8 @@ export interface DevServerOptions {
   /** Run bootstraps in this image instead of their runtime's Lambda base image (--base-image). */
   baseImage?: string;
   function: FunctionDefaults;
-  goEnv?: GoPassthroughEnv;
+  /** What every build starts from (GOPROXY and friends: src/cli's translation); targets and sources are set per build. */
+  request?: BuildRequest;
   /** Watch the tree (default true). */
   watch?: boolean;
   /** Terminal lines: builds, failures, one line per request. */
@@ -197,10 +199,7 @@ async function rebuild(c: ServerContext, plan: Plan, targets: string[], replanne
   try {
     const contextName = `context${++c.generation}`;
     c.session.addSource(contextName, c.options.dir);
-    result = await buildTargets(c.session, plan, targets, {
-      contextName,
-      ...(c.options.goEnv ? { goEnv: c.options.goEnv } : {}),
-    });
+    result = await buildTargets(c.session, plan, targets, { ...c.options.request, contextName });
   } catch (error) {
     for (const fn of slots) fn.finish({ error: errorText(error) });
     throw error;

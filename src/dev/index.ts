@@ -5,7 +5,6 @@
  */
 
 export {
-  type BuildTargetsOptions,
   type BuildTargetsResult,
   buildTargets,
   type TargetBuildFailure,

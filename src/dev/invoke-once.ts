@@ -2,8 +2,9 @@
  * `rpk invoke` as a library: build one Lambda target (cached) over a gateway session, run one invocation
  * in its Lambda image (or on the host), and stop everything it started.
  */
+
+import type { BuildRequest } from "../build/index.js";
 import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
-import type { GoPassthroughEnv } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import { FunctionPool } from "../runtime/pool.js";
@@ -23,7 +24,8 @@ export interface InvokeOnceOptions {
   hostRun?: boolean;
   /** Run the bootstrap in this image instead of its runtime's Lambda base image (see LauncherFactoryOptions). */
   baseImage?: string;
-  goEnv?: GoPassthroughEnv;
+  /** What the build starts from (GOPROXY and friends); the target and sources are set here. */
+  request?: BuildRequest;
   onOutput?: (chunk: Buffer) => void;
   onStatus?: (status: SolveStatus) => void;
 }
@@ -45,7 +47,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
   });
   let pool: FunctionPool | undefined;
   try {
-    const built = await buildTargets(session, options.plan, [name!], options.goEnv ? { goEnv: options.goEnv } : {});
+    const built = await buildTargets(session, options.plan, [name!], options.request);
     const imageRef = built.images.get(name!);
     if (!imageRef) {
       const message = built.failures[0]?.message ?? "no image";

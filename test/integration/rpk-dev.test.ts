@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildkitConnection, connect, type SolveStatus } from "../../src/buildkit/index.js";
-import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../../src/convert/index.js";
+import { requestFromEnv } from "../../src/cli/build-request.js";
 import { type BuildEvent, type DevServer, startDevServer } from "../../src/dev/index.js";
 import { planDirectory } from "../../src/plan/from-directory.js";
 import { DEFAULT_SETTINGS } from "../../src/plan/settings.js";
@@ -47,12 +47,6 @@ function recordCompiles(status: SolveStatus): void {
   }
 }
 
-function goEnv(): GoPassthroughEnv {
-  const out: GoPassthroughEnv = {};
-  for (const key of GO_PASSTHROUGH_ENV) if (env.go.env[key]) out[key] = env.go.env[key];
-  return out;
-}
-
 async function nextBuild(after: number, timeoutMs = 420_000): Promise<BuildEvent> {
   const deadline = Date.now() + timeoutMs;
   while (builds.length <= after) {
@@ -78,7 +72,7 @@ beforeAll(async () => {
     dir: tree,
     planTree: async () => (await planDirectory(tree, DEFAULT_SETTINGS)).plan,
     function: { timeoutSeconds: 10, memoryMb: 128, region: "eu-west-1", concurrency: 2, environment: {} },
-    goEnv: goEnv(),
+    request: requestFromEnv(env.go.env),
     log: (line) => logs.push(line),
     onStatus: recordCompiles,
     onBuild: (event) => builds.push(event),
