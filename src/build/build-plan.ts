@@ -21,7 +21,10 @@ export interface PlanBuildResult extends BuildResult {
   failed?: { name: string; output: string }[];
 }
 
-/** The convert options of a build: the probe's steps and the build's share them (same download vertex, same context). */
+/**
+ * The convert options of a build: the probe's steps and the build's share them (same download vertex, same
+ * context). Fields the request leaves out stay out: the converter applies the defaults (CONVERT_DEFAULTS).
+ */
 function probeConvertOptions(
   options: BuildRequest,
   buildPlatform: Platform,
@@ -29,10 +32,10 @@ function probeConvertOptions(
   return {
     ...(options.targets ? { targets: options.targets } : {}),
     buildPlatform,
-    contextName: options.contextName ?? "context",
+    ...(options.contextName ? { contextName: options.contextName } : {}),
     ...(options.sessionId ? { sessionId: options.sessionId } : {}),
-    goEnv: options.goEnv ?? {},
-    network: options.network ?? "sandbox",
+    ...(options.goEnv ? { goEnv: options.goEnv } : {}),
+    ...(options.network ? { network: options.network } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.ssh ? { ssh: true } : {}),
     ...(options.noCache ? { noCache: true } : {}),

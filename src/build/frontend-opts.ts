@@ -6,7 +6,13 @@
  */
 // Deep imports on purpose: this runs before the frontend's first Solve, so it must not pull in zod or grpc-js
 // (the plan schema and the converter load while the daemon serves that Solve).
-import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, type GoPassthroughEnv, secretPath } from "../convert/options.js";
+import {
+  BUILD_ARG_ONLY_ENV,
+  CONVERT_DEFAULTS,
+  GO_PASSTHROUGH_ENV,
+  type GoPassthroughEnv,
+  secretPath,
+} from "../convert/options.js";
 import { UserError } from "../errors.js";
 import {
   ARTIFACT_TYPES,
@@ -301,11 +307,11 @@ export function parseFrontendOpts(given: Readonly<Record<string, string>>, sessi
     planLocal: opts.dockerfilekey || "dockerfile",
     ...(opts.dockerfilekey ? { planLocalExplicit: true as const } : {}),
     planFile: opts.filename || DEFAULT_PLAN_FILE,
-    contextName: opts.contextkey || "context",
+    contextName: opts.contextkey || CONVERT_DEFAULTS.contextName,
     goEnv: {},
     noCache: false,
     keepGoing: false,
-    network: "sandbox",
+    network: CONVERT_DEFAULTS.network,
     secrets: [],
     ssh: false,
     cacheImports: [],

@@ -20,7 +20,7 @@ export interface BuildArgs extends PlanArgs {
   progress: string;
   platform?: string;
   "build-arg"?: string[];
-  network: "sandbox" | "host";
+  network?: "sandbox" | "host";
   "keep-going"?: boolean;
 }
 
@@ -75,8 +75,7 @@ export async function withBuildOptions(yargs: Argv) {
       })
       .option("network", {
         choices: ["sandbox", "host"] as const,
-        default: "sandbox" as const,
-        describe: "network of module downloads (host needs the daemon's network.host entitlement)",
+        describe: "network of module downloads (host needs the daemon's network.host entitlement) [default: sandbox]",
       })
       .option("keep-going", {
         type: "boolean",

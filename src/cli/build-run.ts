@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { type BuildRequest, buildPlan, compileFailuresError } from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
+import { CONVERT_DEFAULTS } from "../convert/index.js";
 import { UsageError, UserError } from "../errors.js";
 import type { Plan } from "../plan/index.js";
 import type { BuildArgs } from "./build-args.js";
@@ -113,7 +114,7 @@ interface RoundContext {
 function buildSession({ dir, secrets, ssh }: PreparedBuild): Session {
   return new Session({
     sharedKey: resolve(dir),
-    sources: { context: dir },
+    sources: { [CONVERT_DEFAULTS.contextName]: dir },
     secrets: Object.fromEntries(secrets.map((s) => [s.id, s.source])),
     env: process.env,
     ssh: Object.fromEntries(ssh.map((s) => [s.id, s.socket])),

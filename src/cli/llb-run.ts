@@ -1,4 +1,4 @@
-import { convertPlan } from "../convert/index.js";
+import { CONVERT_DEFAULTS, convertPlan } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import { decodeDefinition, marshal, parsePlatform, type State } from "../llb/index.js";
 import { goEnvOf } from "./build-request.js";
@@ -8,20 +8,20 @@ import type { PlanArgs } from "./plan-options.js";
 
 export interface LlbArgs extends PlanArgs {
   plan?: string;
-  "build-platform": string;
+  "build-platform"?: string;
   json: boolean;
-  network: "sandbox" | "host";
+  network?: "sandbox" | "host";
 }
 
 /** `rpk llb`: the plan's LLB as a marshaled Definition (or its decoded ops with --json) on stdout. */
 export async function runLlb(args: LlbArgs): Promise<void> {
   const { plan } = await loadOrCreatePlan(args);
-  const buildPlatform = parsePlatform(args["build-platform"]);
+  const buildPlatform = args["build-platform"] ? parsePlatform(args["build-platform"]) : CONVERT_DEFAULTS.buildPlatform;
   const result = convertPlan(plan, {
     ...(args.target?.length && args.plan ? { targets: args.target } : {}),
     buildPlatform,
     goEnv: goEnvOf(process.env).goEnv,
-    network: args.network,
+    ...(args.network ? { network: args.network } : {}),
   });
   let state: State;
   if (result.zip) state = result.zip;

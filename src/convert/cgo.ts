@@ -1,6 +1,6 @@
-import { DEFAULT_PLATFORM, image, type Mount, rm, type State } from "../llb/index.js";
+import { image, type Mount, rm, type State } from "../llb/index.js";
 import type { PlanTarget } from "../plan/index.js";
-import { type ConvertOptions, step } from "./options.js";
+import { type ResolvedConvertOptions, step } from "./options.js";
 
 /**
  * cgo targets compile in a C build image (by default AWS's build-provided image of their runtime: Amazon Linux
@@ -24,9 +24,9 @@ const CROSS_TRIPLE: Record<PlanTarget["build"]["goarch"], string> = {
  * The C build image on the build platform with /usr/local/go copied from `goFrom` (the golang image after the
  * module download, so cgo compiles also start after it).
  */
-export function cgoRootState(options: { buildImage: string; goFrom: State; convert: ConvertOptions }): State {
+export function cgoRootState(options: { buildImage: string; goFrom: State; convert: ResolvedConvertOptions }): State {
   const { convert } = options;
-  const platform = convert.buildPlatform ?? DEFAULT_PLATFORM;
+  const platform = convert.buildPlatform;
   const base = image(options.buildImage, { platform, ...(convert.noCache ? { ignoreCache: true } : {}) });
   // Replace, never merge: a build image that has a Go of its own must not mix it with the plan's.
   return base.file(
@@ -51,8 +51,8 @@ export interface CgoCross {
  * glibc linked is still the runtime's. AWS's images ship no cross compilers, so there the build fails with a
  * line naming the ways out; a CC in the target's env replaces all of this (the sysroot stays mounted).
  */
-export function cgoCross(target: PlanTarget, convert: ConvertOptions): CgoCross | undefined {
-  const buildArch = (convert.buildPlatform ?? DEFAULT_PLATFORM).architecture;
+export function cgoCross(target: PlanTarget, convert: ResolvedConvertOptions): CgoCross | undefined {
+  const buildArch = convert.buildPlatform.architecture;
   if (!target.cgo || target.build.goarch === buildArch) return undefined;
   const sysroot = image(target.image, {
     platform: { os: "linux", architecture: target.build.goarch },

@@ -3,7 +3,7 @@ import { type State, scratch } from "../llb/index.js";
 import { cgoImageProblem } from "../plan/images.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
 import { cgoCross } from "./cgo.js";
-import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { LAYOUT, type ResolvedConvertOptions, step } from "./options.js";
 import { targetSourcesState } from "./sources.js";
 import { compileCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
@@ -58,7 +58,7 @@ export function compileTarget(options: {
   /** The toolchain state the compile starts from (after the module download, or the shared packages). */
   root: State;
   context: State;
-  convert: ConvertOptions;
+  convert: ResolvedConvertOptions;
   artifact?: ArtifactPackaging;
 }): CompiledTarget {
   const { target, plan, context, artifact } = options;
@@ -69,7 +69,7 @@ export function compileTarget(options: {
     args: cross ? cross.wrap(args) : args,
     cwd: `${LAYOUT.src}${target.module === "." ? "" : `/${target.module.slice(2)}`}`,
     env: compileEnv(target, options.convert),
-    network: options.convert.network ?? "sandbox",
+    network: options.convert.network,
     mounts: [
       {
         type: "bind",

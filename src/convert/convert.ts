@@ -1,12 +1,12 @@
 import { UserError } from "../errors.js";
-import { DEFAULT_PLATFORM, type ImageConfig, type Platform, type State } from "../llb/index.js";
+import type { ImageConfig, Platform, State } from "../llb/index.js";
 import { zipToolImage } from "../plan/go-limits.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
 import { cgoRootState } from "./cgo.js";
 import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./compile.js";
 import { downloadModules } from "./download.js";
 import { lambdaImage, lambdaImageConfig } from "./image.js";
-import type { ConvertOptions } from "./options.js";
+import { type ConvertOptions, type ResolvedConvertOptions, withConvertDefaults } from "./options.js";
 import { compileSharedPackages, sharedPackageGroups } from "./shared.js";
 import { contextState, moduleFilesState } from "./sources.js";
 import { toolchainState, withGoEnv } from "./toolchain.js";
@@ -76,7 +76,7 @@ interface CompileRoots {
 
 function compileRoots(
   plan: Plan,
-  options: ConvertOptions,
+  options: ResolvedConvertOptions,
   targets: PlanTarget[],
   buildPlatform: Platform,
 ): CompileRoots {
@@ -84,7 +84,7 @@ function compileRoots(
   const toolchainFor = (ref: string): State => {
     let state = toolchains.get(ref);
     if (!state) {
-      state = toolchainState(ref, buildPlatform, options.noCache ?? false);
+      state = toolchainState(ref, buildPlatform, options.noCache);
       toolchains.set(ref, state);
     }
     return state;
@@ -115,7 +115,7 @@ function compileRoots(
  */
 function sharedRoots(
   plan: Plan,
-  options: ConvertOptions,
+  options: ResolvedConvertOptions,
   targets: PlanTarget[],
   roots: CompileRoots,
   buildPlatform: Platform,
@@ -146,7 +146,7 @@ function sharedRoots(
 type Compile = (target: PlanTarget, artifact?: ArtifactPackaging) => CompiledTarget;
 
 /** Image artifact: one Lambda image per Lambda target, on that target's platform. */
-function imageResults(targets: PlanTarget[], compile: Compile, options: ConvertOptions): LambdaImageResult[] {
+function imageResults(targets: PlanTarget[], compile: Compile, options: ResolvedConvertOptions): LambdaImageResult[] {
   const lambdas = targets.filter((t) => t.kind === "lambda");
   if (lambdas.length === 0) {
     throw new UserError("image output needs at least one Lambda target", {
@@ -160,7 +160,7 @@ function imageResults(targets: PlanTarget[], compile: Compile, options: ConvertO
       target,
       binary: compile(target).output,
       platform,
-      noCache: options.noCache ?? false,
+      noCache: options.noCache,
       ...(baseConfig ? { baseConfig } : {}),
     });
     return {
@@ -185,8 +185,9 @@ function zipParts(targets: PlanTarget[], compile: Compile, toolchain: State, too
 }
 
 /** Turns a plan into LLB states: toolchain → module download → one compile per target → zips or images. */
-export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertResult {
-  const buildPlatform = options.buildPlatform ?? DEFAULT_PLATFORM;
+export function convertPlan(plan: Plan, given: ConvertOptions = {}): ConvertResult {
+  const options = withConvertDefaults(given);
+  const { buildPlatform } = options;
   const targets = selectTargets(plan, options.targets);
   const roots = compileRoots(plan, options, targets, buildPlatform);
   const { rootByTarget, toolRoot } = sharedRoots(plan, options, targets, roots, buildPlatform);
@@ -202,7 +203,7 @@ export function convertPlan(plan: Plan, options: ConvertOptions = {}): ConvertRe
   if (plan.artifact === "image") {
     return { artifact: "image", targets, images: imageResults(targets, compile, options) };
   }
-  const noCache = options.noCache ?? false;
+  const { noCache } = options;
   // rpkzip.go needs Go 1.18: an older plan compiles it in rpk's tool image (a static binary runs anywhere).
   const toolImage = zipToolImage(plan);
   const tool = zipTool(toolImage === plan.go.image ? toolRoot : roots.toolchainFor(toolImage), noCache);

@@ -1,6 +1,6 @@
 import type { State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
-import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { LAYOUT, type ResolvedConvertOptions, step } from "./options.js";
 import { downloadCredentialMounts, modCacheMount, passthroughEnv } from "./toolchain.js";
 
 /**
@@ -14,7 +14,7 @@ export function downloadModules(
   toolchain: State,
   modFiles: State,
   plan: Plan,
-  options: ConvertOptions,
+  options: ResolvedConvertOptions,
   targets: readonly PlanTarget[] = plan.targets,
 ): State {
   // A standalone module's download serves only its own targets: with --target, the others' is skipped.
@@ -39,13 +39,13 @@ export function downloadModules(
 
 function goModDownload(
   from: State,
-  o: { modFiles: State; options: ConvertOptions; cwd: string; name: string; env?: Record<string, string> },
+  o: { modFiles: State; options: ResolvedConvertOptions; cwd: string; name: string; env?: Record<string, string> },
 ): State {
   const exec = from.run({
     args: ["go", "mod", "download"],
     cwd: o.cwd,
     env: { ...passthroughEnv(o.options), ...(o.env ?? {}) },
-    network: o.options.network ?? "sandbox",
+    network: o.options.network,
     mounts: [
       // Writable: go may touch go.sum; nothing it writes there is kept.
       { type: "bind", dest: LAYOUT.src, from: o.modFiles, noOutput: true },

@@ -10,6 +10,7 @@ export {
 export { LAMBDA_BOOTSTRAP_PATH, lambdaImageConfig } from "./image.js";
 export {
   BUILD_ARG_ONLY_ENV,
+  CONVERT_DEFAULTS,
   type ConvertOptions,
   GO_PASSTHROUGH_ENV,
   type GoPassthroughEnv,

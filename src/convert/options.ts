@@ -1,4 +1,4 @@
-import type { ImageConfig, Platform } from "../llb/index.js";
+import { DEFAULT_PLATFORM, type ImageConfig, type Platform } from "../llb/index.js";
 import type { LambdaRuntimeName } from "../plan/index.js";
 
 /** Environment variables that reach `go mod download` and `go build` from the user's environment. */
@@ -26,15 +26,15 @@ export type GoPassthroughEnv = Partial<
 export interface ConvertOptions {
   /** Only these targets (names); all of the plan's when absent. */
   targets?: readonly string[];
-  /** Where the Go toolchain runs. Compiles cross-compile from here; never emulated. Default linux/amd64. */
+  /** Where the Go toolchain runs. Compiles cross-compile from here; never emulated. Default: CONVERT_DEFAULTS. */
   buildPlatform?: Platform;
-  /** Name of the local source that carries the sources (`--local context=DIR`). Default "context". */
+  /** Name of the local source that carries the sources (`--local context=DIR`). Default: CONVERT_DEFAULTS. */
   contextName?: string;
   /** Session that serves the context (client builds); absent for `rpk llb | buildctl`. */
   sessionId?: string;
   /** GOPROXY and friends (see GO_PASSTHROUGH_ENV); other keys are ignored. */
   goEnv?: GoPassthroughEnv;
-  /** Network of steps that fetch modules: BuildKit's sandbox network by default. */
+  /** Network of steps that fetch modules. Default: CONVERT_DEFAULTS (BuildKit's sandbox network). */
   network?: "sandbox" | "host";
   /**
    * Secrets the build was given, e.g. a .netrc for private modules: all are mounted into the module download,
@@ -50,6 +50,34 @@ export interface ConvertOptions {
   baseImageConfig?: (runtime: LambdaRuntimeName, platform: Platform) => ImageConfig | undefined;
   /** Re-run every step, ignoring BuildKit's cache (cache mounts still serve modules and build objects). */
   noCache?: boolean;
+}
+
+/**
+ * The defaults of every build, applied here and nowhere else: `rpk build`, `rpk llb`, `rpk dev`, the frontend
+ * and src/build leave a field out to get them, so a default changes in one line.
+ */
+export const CONVERT_DEFAULTS = {
+  contextName: "context",
+  network: "sandbox",
+  buildPlatform: DEFAULT_PLATFORM,
+  noCache: false,
+  goEnv: {},
+} as const satisfies ConvertOptions;
+
+type Defaulted = keyof typeof CONVERT_DEFAULTS;
+
+/** ConvertOptions with CONVERT_DEFAULTS filled in: what the converter's steps read. */
+export type ResolvedConvertOptions = Omit<ConvertOptions, Defaulted> & Required<Pick<ConvertOptions, Defaulted>>;
+
+export function withConvertDefaults(options: ConvertOptions): ResolvedConvertOptions {
+  return {
+    ...options,
+    contextName: options.contextName ?? CONVERT_DEFAULTS.contextName,
+    network: options.network ?? CONVERT_DEFAULTS.network,
+    buildPlatform: options.buildPlatform ?? CONVERT_DEFAULTS.buildPlatform,
+    noCache: options.noCache ?? CONVERT_DEFAULTS.noCache,
+    goEnv: options.goEnv ?? CONVERT_DEFAULTS.goEnv,
+  };
 }
 
 /** Options every op gets: its progress name, and ignoreCache under --no-cache. */

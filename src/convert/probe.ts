@@ -2,7 +2,7 @@ import { type State, scratch } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
 import { packageArg } from "./compile.js";
 import { downloadModules } from "./download.js";
-import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { type ConvertOptions, LAYOUT, step, withConvertDefaults } from "./options.js";
 import { contextState, moduleFilesState } from "./sources.js";
 import { downloadCredentialMounts, modCacheMount, passthroughEnv, toolchainState } from "./toolchain.js";
 
@@ -44,8 +44,9 @@ const BUNDLE_SCRIPT = [
  * same vertex the build uses, so it is cached for the build that follows), list the targets' dependencies
  * and bundle their sources into /deps.bundle of the returned state.
  */
-export function probeDependencies(plan: Plan, targets: PlanTarget[], options: ConvertOptions): State {
-  const toolchain = toolchainState(plan.go.image, options.buildPlatform!, options.noCache ?? false);
+export function probeDependencies(plan: Plan, targets: PlanTarget[], given: ConvertOptions): State {
+  const options = withConvertDefaults(given);
+  const toolchain = toolchainState(plan.go.image, options.buildPlatform, options.noCache);
   const context = contextState(plan, options);
   const afterDownload = downloadModules(toolchain, moduleFilesState(context, plan, options), plan, options);
   const script = ["set -eu", ": > /tmp/dirs", ...targets.map(listCommand), BUNDLE_SCRIPT].join("\n");
@@ -53,7 +54,7 @@ export function probeDependencies(plan: Plan, targets: PlanTarget[], options: Co
     args: ["/bin/sh", "-c", script],
     cwd: LAYOUT.src,
     env: passthroughEnv(options),
-    network: options.network ?? "sandbox",
+    network: options.network,
     mounts: [
       { type: "bind", dest: LAYOUT.src, from: context, readonly: true },
       { type: "bind", dest: LAYOUT.out, from: scratch() },

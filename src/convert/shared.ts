@@ -3,7 +3,7 @@ import type { State } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
 import { cgoCross } from "./cgo.js";
 import { goCompileFlags } from "./compile.js";
-import { type ConvertOptions, LAYOUT, step } from "./options.js";
+import { LAYOUT, type ResolvedConvertOptions, step } from "./options.js";
 import { contextSlice, moduleFiles } from "./sources.js";
 import { compileCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
@@ -134,7 +134,7 @@ export function compileSharedPackages(options: {
   plan: Plan;
   root: State;
   context: State;
-  convert: ConvertOptions;
+  convert: ResolvedConvertOptions;
 }): State {
   const { group, plan, convert } = options;
   const first = group.targets[0]!;
@@ -163,7 +163,7 @@ export function compileSharedPackages(options: {
       args: cross ? cross.wrap(args) : args,
       cwd: group.cwd ? `${LAYOUT.src}/${group.cwd}` : LAYOUT.src,
       env: compileEnv(first, convert),
-      network: convert.network ?? "sandbox",
+      network: convert.network,
       mounts: [
         { type: "bind", dest: LAYOUT.src, from: sources, readonly: true },
         modCacheMount,

@@ -1,13 +1,13 @@
 import { copy, local, type State, scratch } from "../llb/index.js";
 import type { Plan, PlanTarget } from "../plan/index.js";
-import { type ConvertOptions, step } from "./options.js";
+import { type ResolvedConvertOptions, step } from "./options.js";
 
 /**
  * The build context: a local source that sends only the plan's include list. A fixed `local.unique` keeps
  * `rpk llb` byte-identical between runs; a client build names its session instead.
  */
-export function contextState(plan: Plan, options: ConvertOptions): State {
-  return local(options.contextName ?? "context", {
+export function contextState(plan: Plan, options: ResolvedConvertOptions): State {
+  return local(options.contextName, {
     includePatterns: plan.context.include,
     excludePatterns: plan.context.exclude,
     sharedKeyHint: "rpk-context",
@@ -23,7 +23,7 @@ export function contextState(plan: Plan, options: ConvertOptions): State {
 export function contextSlice(
   context: State,
   slice: { include: string[]; exclude?: string[]; name: string },
-  options: ConvertOptions,
+  options: ResolvedConvertOptions,
 ): State {
   return scratch().file(
     copy(context, "/", "/", {
@@ -39,7 +39,12 @@ export function contextSlice(
 }
 
 /** The target's slice of the context: content-addressed, so it changes only when the target's own files do. */
-export function targetSourcesState(context: State, plan: Plan, target: PlanTarget, options: ConvertOptions): State {
+export function targetSourcesState(
+  context: State,
+  plan: Plan,
+  target: PlanTarget,
+  options: ResolvedConvertOptions,
+): State {
   return contextSlice(
     context,
     { include: target.include, exclude: plan.context.exclude, name: `[${target.name}] select sources` },
@@ -53,7 +58,7 @@ export function moduleFiles(plan: Plan): string[] {
 }
 
 /** Just the module files: what keeps `go mod download` cached across source edits. */
-export function moduleFilesState(context: State, plan: Plan, options: ConvertOptions): State {
+export function moduleFilesState(context: State, plan: Plan, options: ResolvedConvertOptions): State {
   return contextSlice(
     context,
     { include: moduleFiles(plan), name: "[context] go.mod, go.sum and go.work files" },

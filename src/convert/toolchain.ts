@@ -1,7 +1,7 @@
 import { type CacheMount, image, type Mount, type Platform, type State } from "../llb/index.js";
 import type { PlanTarget } from "../plan/schema.js";
 import { cgoCross } from "./cgo.js";
-import type { ConvertOptions } from "./options.js";
+import type { ConvertOptions, ResolvedConvertOptions } from "./options.js";
 import { BUILD_ARG_ONLY_ENV, GO_PASSTHROUGH_ENV, LAYOUT, secretPath } from "./options.js";
 
 // Kept importable from here for existing callers; the rule lives in options.ts (zod-free, the frontend uses it).
@@ -39,7 +39,7 @@ export function passthroughEnv(options: ConvertOptions): Record<string, string> 
  * The environment of a `go build` for a target: the passthrough variables, a cgo cross compile's CC/CXX,
  * the plan's env, GOOS/GOARCH.
  */
-export function compileEnv(target: PlanTarget, options: ConvertOptions): Record<string, string> {
+export function compileEnv(target: PlanTarget, options: ResolvedConvertOptions): Record<string, string> {
   return {
     ...passthroughEnv(options),
     ...cgoCross(target, options)?.env,

@@ -5,6 +5,7 @@
 
 import type { BuildRequest } from "../build/index.js";
 import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
+import { CONVERT_DEFAULTS } from "../convert/index.js";
 import { UserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import { FunctionPool } from "../runtime/pool.js";
@@ -35,7 +36,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
   const target = options.plan.targets.find((t) => t.name === name)!;
   const session = await openGatewaySession({
     connection: options.connection,
-    sources: { context: options.dir },
+    sources: { [CONVERT_DEFAULTS.contextName]: options.dir },
     sharedKey: `rpk-dev:${options.dir}`,
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });

@@ -10,13 +10,11 @@ export const llbCommand = {
       .option("plan", { type: "string", describe: "use this rpk.json instead of planning DIR" })
       .option("build-platform", {
         type: "string",
-        default: "linux/amd64",
-        describe: "platform the Go toolchain runs on",
+        describe: "platform the Go toolchain runs on [default: linux/amd64]",
       })
       .option("network", {
         choices: ["sandbox", "host"] as const,
-        default: "sandbox" as const,
-        describe: "network of module downloads (host needs --allow network.host)",
+        describe: "network of module downloads (host needs --allow network.host) [default: sandbox]",
       })
       .option("json", { type: "boolean", default: false, describe: "print the decoded ops as JSON instead" }),
   handler: async (args: LlbArgs) => {
