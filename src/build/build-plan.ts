@@ -1,11 +1,11 @@
 import { type ConvertOptions, convertPlan, type LambdaImageResult } from "../convert/index.js";
-import { UserError } from "../errors.js";
 import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
 import { resolveUnknownTargets } from "./probe.js";
 import type { BuildRequest } from "./request.js";
+import { oneSolveExport } from "./solve-exports.js";
 import { buildZipOutput } from "./zip-output.js";
 
 /**
@@ -73,16 +73,10 @@ async function resolveBaseConfigs(
 /** Image output: one Lambda image, solved on the daemon; its config goes to the exporter. */
 async function buildImageOutput(
   bridge: LLBBridge,
-  images: LambdaImageResult[],
+  image: LambdaImageResult,
   options: BuildRequest,
   marshalOptions: { platform: Platform; caps: string[] },
 ): Promise<PlanBuildResult> {
-  if (images.length !== 1) {
-    throw new UserError(`image output builds one Lambda at a time, and ${images.length} are selected`, {
-      hint: `pick one with --target (${images.map((i) => i.target).join(", ")})`,
-    });
-  }
-  const image = images[0]!;
   const definition = marshal(image.state, marshalOptions);
   const ref = await bridge.solve({
     definition,
@@ -114,6 +108,7 @@ export async function buildPlan(
       })
     : planned;
 
+  const exported = oneSolveExport(plan, options.targets);
   const baseConfigs = await resolveBaseConfigs(bridge, plan, options.targets);
   // The same convert options as the probe's (same download vertex, same context), plus the base images.
   const converted = convertPlan(plan, {
@@ -122,13 +117,13 @@ export async function buildPlan(
       baseConfigs.get(`${runtime}|${platform.architecture}`),
   });
   const marshalOptions = { platform: buildPlatform, caps: llbCaps };
-  if (converted.zip && converted.zipParts) {
-    return buildZipOutput(bridge, converted.zipParts, {
+  if (exported.artifact === "zip") {
+    return buildZipOutput(bridge, converted.zipParts!, {
       marshalOptions,
       buildPlatform,
       ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
       ...(options.keepGoing ? { keepGoing: true } : {}),
     });
   }
-  return buildImageOutput(bridge, converted.images, options, marshalOptions);
+  return buildImageOutput(bridge, converted.images[0]!, options, marshalOptions);
 }

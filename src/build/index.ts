@@ -9,3 +9,10 @@ export {
   unknownTargets,
 } from "./probe.js";
 export type { BuildRequest } from "./request.js";
+export {
+  oneSolveExport,
+  requestForExport,
+  type SolveExport,
+  selectedTargets,
+  solveExports,
+} from "./solve-exports.js";

@@ -2,7 +2,15 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BuildRequest, buildPlan, compileFailuresError } from "../build/index.js";
+import {
+  type BuildRequest,
+  buildPlan,
+  compileFailuresError,
+  requestForExport,
+  type SolveExport,
+  selectedTargets,
+  solveExports,
+} from "../build/index.js";
 import { connect, type ExporterSpec, Session, type SolveStatus, solve } from "../buildkit/index.js";
 import { createProgressRenderer, parseProgressMode } from "../buildkit/progress/index.js";
 import { CONVERT_DEFAULTS } from "../convert/index.js";
@@ -68,16 +76,6 @@ async function daemonTls(args: BuildArgs) {
   return tls.ca || tls.cert || tls.key || args.tlsservername ? tls : undefined;
 }
 
-/** The build's selected targets and, for image output, the Lambdas each Solve exports (one per Solve). */
-function selectTargets(plan: Plan, targets: readonly string[] | undefined) {
-  const wanted = plan.targets.filter((t) => !targets || targets.includes(t.name));
-  const imageTargets = plan.artifact === "image" ? wanted.filter((t) => t.kind === "lambda").map((t) => t.name) : [];
-  if (plan.artifact === "image" && imageTargets.length === 0) {
-    throw new UserError("image output needs a Lambda target", { hint: "the selected targets are all commands" });
-  }
-  return { wanted, imageTargets };
-}
-
 /** Targets the plan could not decide (dependency sources missing here) are probed inside the build. */
 function withProbe(request: BuildRequest, args: BuildArgs, artifact: Plan["artifact"]): BuildRequest {
   const resolveWithProbe = replanWithProbe(args, artifact);
@@ -93,11 +91,12 @@ async function prepareBuild(flags: BuildArgs) {
   const progressMode = parseProgressMode(args.progress);
   const { plan: loaded, dir, settings } = await loadOrCreatePlan({ ...args, artifact });
   const plan: Plan = { ...loaded, artifact };
-  const { wanted, imageTargets } = selectTargets(plan, translated.request.targets);
+  const wanted = selectedTargets(plan, translated.request.targets);
+  const exports = solveExports(plan, translated.request.targets);
   await checkSecrets(translated.secrets, wanted, process.env);
   for (const line of translated.warnings) process.stderr.write(`${line}\n`);
   const request = withProbe(translated.request, args, artifact);
-  return { ...translated, args, progressMode, plan, dir, settings, wanted, imageTargets, request };
+  return { ...translated, args, progressMode, plan, dir, settings, wanted, exports, request };
 }
 
 type PreparedBuild = Awaited<ReturnType<typeof prepareBuild>>;
@@ -122,10 +121,12 @@ function buildSession({ dir, secrets, ssh }: PreparedBuild): Session {
   });
 }
 
-/** One Solve: the zips of every selected target, or (target given) the image of one Lambda. */
-async function solveRound(ctx: RoundContext, target: string | undefined, rounds: number) {
+/** One Solve: the zips of every selected target, or the image of one Lambda (solve-exports.ts decides). */
+async function solveRound(ctx: RoundContext, exported: SolveExport) {
   const { build } = ctx;
-  const exporters = build.outputs.map((o) => (target ? forTarget(o, target, rounds > 1) : forTarget(o, "", false)));
+  const target = exported.artifact === "image" ? exported.targets[0] : undefined;
+  const many = build.exports.length > 1;
+  const exporters = build.outputs.map((o) => forTarget(o, target ?? "", many));
   const session = buildSession(build);
   const renderer = createProgressRenderer({
     mode: build.progressMode,
@@ -146,7 +147,7 @@ async function solveRound(ctx: RoundContext, target: string | undefined, rounds:
       signal: ctx.signal,
       onStatus: (status: SolveStatus) => renderer.update(status),
       build: async (bridge) => {
-        const request = { ...build.request, ...(target ? { targets: [target] } : {}), sessionId: session.id };
+        const request = { ...requestForExport(build.request, exported), sessionId: session.id };
         const built = await buildPlan(bridge, build.plan, request);
         ctx.failed.push(...(built.failed ?? []));
         return built;
@@ -189,9 +190,7 @@ export async function runBuild(flags: BuildArgs): Promise<void> {
   const ctx: RoundContext = { build, connection, signal: controller.signal, failed: [] };
   const responses: { target?: string; response: Record<string, string> }[] = [];
   try {
-    // One Solve for zips; one per Lambda for images (an image export holds one image).
-    const rounds: (string | undefined)[] = build.plan.artifact === "image" ? build.imageTargets : [undefined];
-    for (const target of rounds) responses.push(await solveRound(ctx, target, rounds.length));
+    for (const exported of build.exports) responses.push(await solveRound(ctx, exported));
   } catch (error) {
     throw explainBuildFailure(error, build, controller.signal);
   } finally {

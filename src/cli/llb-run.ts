@@ -1,6 +1,7 @@
+// The module itself, not ../build/index.js: rpk llb does not load the build function (gRPC).
+import { oneSolveExport } from "../build/solve-exports.js";
 import { CONVERT_DEFAULTS, convertPlan } from "../convert/index.js";
-import { UserError } from "../errors.js";
-import { decodeDefinition, marshal, parsePlatform, type State } from "../llb/index.js";
+import { decodeDefinition, marshal, parsePlatform } from "../llb/index.js";
 import { goEnvOf } from "./build-request.js";
 import { writeStdout } from "./io.js";
 import { loadOrCreatePlan } from "./load-plan.js";
@@ -17,20 +18,16 @@ export interface LlbArgs extends PlanArgs {
 export async function runLlb(args: LlbArgs): Promise<void> {
   const { plan } = await loadOrCreatePlan(args);
   const buildPlatform = args["build-platform"] ? parsePlatform(args["build-platform"]) : CONVERT_DEFAULTS.buildPlatform;
+  const targets = args.target?.length && args.plan ? args.target : undefined;
+  // LLB describes one Solve: zips, or one Lambda image (solve-exports.ts).
+  const exported = oneSolveExport(plan, targets);
   const result = convertPlan(plan, {
-    ...(args.target?.length && args.plan ? { targets: args.target } : {}),
+    ...(targets ? { targets } : {}),
     buildPlatform,
     goEnv: goEnvOf(process.env).goEnv,
     ...(args.network ? { network: args.network } : {}),
   });
-  let state: State;
-  if (result.zip) state = result.zip;
-  else if (result.images.length === 1) state = result.images[0]!.state;
-  else {
-    throw new UserError(`the plan has ${result.images.length} Lambda images; LLB describes one`, {
-      hint: `pick one with --target (${result.images.map((i) => i.target).join(", ")})`,
-    });
-  }
+  const state = exported.artifact === "zip" ? result.zip! : result.images[0]!.state;
   const definition = marshal(state, { platform: buildPlatform });
   if (args.json) await writeStdout(`${JSON.stringify(decodeDefinition(definition.bytes), null, 2)}\n`);
   else await writeStdout(definition.bytes);

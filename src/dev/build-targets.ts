@@ -8,7 +8,7 @@
  * zip path, whose failure analysis recovers the compiler's own message (an image build only says
  * "exit code: 1").
  */
-import { type BuildRequest, buildPlan, type PlanBuildResult } from "../build/index.js";
+import { type BuildRequest, buildPlan, type PlanBuildResult, requestForExport, solveExports } from "../build/index.js";
 import { LAMBDA_BOOTSTRAP_PATH } from "../convert/image.js";
 import { isUserError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
@@ -32,46 +32,45 @@ export async function buildTargets(
   targets: readonly string[],
   base: BuildRequest = {},
 ): Promise<BuildTargetsResult> {
-  const settled = await Promise.allSettled(targets.map((name) => buildOne(session, plan, name, base)));
+  const imagePlan: Plan = { ...plan, artifact: "image" };
+  // One build per Lambda image, as solve-exports.ts decides for image output; each served by this session.
+  const requests = solveExports(imagePlan, targets).map((exported) => ({
+    name: exported.targets[0]!,
+    request: { ...requestForExport(base, exported), sessionId: session.sessionId },
+  }));
+  const settled = await Promise.allSettled(requests.map((r) => buildOne(session, imagePlan, r.name, r.request)));
   const images = new Map<string, string>();
   const failures: TargetBuildFailure[] = [];
   for (const [i, outcome] of settled.entries()) {
-    const name = targets[i]!;
+    const { name, request } = requests[i]!;
     if (outcome.status === "fulfilled") images.set(name, outcome.value);
     else if (isAbort(outcome.reason)) throw outcome.reason;
-    else failures.push({ name, message: await explainFailure(session, plan, name, base, outcome.reason) });
+    else failures.push({ name, message: await explainFailure(session, plan, request, outcome.reason) });
   }
   return { images, failures };
 }
 
-/** The build request of one target: the base request (its `contextName` names the tree), served by this session. */
-function requestOptions(session: GatewaySession, name: string, base: BuildRequest): BuildRequest {
-  return { ...base, targets: [name], sessionId: session.sessionId };
-}
-
-async function buildOne(session: GatewaySession, plan: Plan, name: string, base: BuildRequest) {
-  const built: PlanBuildResult = await buildPlan(
-    session.bridge,
-    { ...plan, artifact: "image" },
-    requestOptions(session, name, base),
-  );
+async function buildOne(session: GatewaySession, imagePlan: Plan, name: string, request: BuildRequest) {
+  const built: PlanBuildResult = await buildPlan(session.bridge, imagePlan, request);
   if (!built.ref) throw new Error(`the build of "${name}" returned no result`);
   // The image is solved lazily; a stat of the bootstrap makes the daemon build it now, so failures land here.
   await session.bridge.statFile(built.ref, LAMBDA_BOOTSTRAP_PATH);
   return built.ref;
 }
 
-/** The compiler's message when the target does not compile (the zip path captures it), else the error. */
+/**
+ * The compiler's message when the target does not compile (the zip path captures it), else the error. The
+ * zip build keeps the image's request: the one failed target.
+ */
 async function explainFailure(
   session: GatewaySession,
   plan: Plan,
-  name: string,
-  base: BuildRequest,
+  request: BuildRequest,
   error: unknown,
 ): Promise<string> {
   const fallback = error instanceof Error ? error.message : String(error);
   try {
-    await buildPlan(session.bridge, { ...plan, artifact: "zip" }, { ...requestOptions(session, name, base) });
+    await buildPlan(session.bridge, { ...plan, artifact: "zip" }, request);
     return fallback;
   } catch (zipError) {
     if (isAbort(zipError)) throw zipError;
