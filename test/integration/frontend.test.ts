@@ -11,7 +11,7 @@ import { runLambdaImage } from "../helpers/image.js";
 import { repoRoot, runRpk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
-import { frontendBuildctl } from "./support/frontend-buildctl.js";
+import { frontendBuildctl, frontendBuildctlArgs } from "./support/frontend-buildctl.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { expectedInvokes } from "./support/rpk-llb.js";
 
@@ -162,17 +162,12 @@ async function frontendFailure(planDir: string): Promise<string> {
   const args = [
     "--addr",
     env.buildkit.host,
-    "build",
-    "--progress",
-    "plain",
-    "--frontend",
-    "gateway.v0",
-    "--opt",
-    `source=${frontendImage}`,
-    "--local",
-    `context=${join(repoRoot, "examples", "hello")}`,
-    "--local",
-    `dockerfile=${planDir}`,
+    ...frontendBuildctlArgs(env, {
+      via: { gateway: frontendImage },
+      context: join(repoRoot, "examples", "hello"),
+      planDir,
+      goProxy: false,
+    }),
   ];
   try {
     await execFileAsync(env.buildkit.buildctl, args, { timeout: 300_000 });

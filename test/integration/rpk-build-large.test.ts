@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBuildctl } from "../helpers/buildctl.js";
-import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
+import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { runRpk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
+import { frontendBuildctl } from "./support/frontend-buildctl.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { copyExample } from "./support/go-projects.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
@@ -84,22 +84,12 @@ describe(`a monorepo whose main imports ${PACKAGES} local packages`, () => {
     async () => {
       const frontendImage = await pushTestFrontendImage(env, `large-${run}`);
       const viaFrontend = join(scratch, "monorepo-frontend-out");
-      await runBuildctl(env, [
-        "build",
-        "--progress",
-        "plain",
-        "--frontend",
-        "gateway.v0",
-        "--opt",
-        `source=${frontendImage}`,
-        ...goProxyBuildArgs(env),
-        "--local",
-        `context=${tree}`,
-        "--local",
-        `dockerfile=${planDir}`,
-        "--output",
-        `type=local,dest=${viaFrontend}`,
-      ]);
+      await frontendBuildctl(env, {
+        via: { gateway: frontendImage },
+        context: tree,
+        planDir,
+        output: `type=local,dest=${viaFrontend}`,
+      });
       const expected = readTree(viaRpk);
       const got = readTree(viaFrontend);
       expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
