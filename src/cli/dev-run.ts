@@ -5,7 +5,7 @@ import type { Plan } from "../plan/schema.js";
 import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionSettingsOf, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface DevArgs extends RunArgs {
   port: number;
@@ -16,7 +16,7 @@ export interface DevArgs extends RunArgs {
 export async function runDev(args: DevArgs): Promise<void> {
   checkLimits(args);
   const runIn = baseImageOf(args);
-  const environment = functionEnvironment(args.env, process.env);
+  const settings = functionSettingsOf(args, process.env);
   const planArgs = planArgsOf(args, args.dir);
   const { dir } = await loadOrCreatePlan(planArgs);
   const planTree = async (): Promise<Plan> => (await loadOrCreatePlan(planArgs)).plan;
@@ -32,13 +32,7 @@ export async function runDev(args: DevArgs): Promise<void> {
       hostRun: Boolean(args.host),
       ...runIn,
       request: requestFromEnv(process.env),
-      function: {
-        timeoutSeconds: args.timeout,
-        memoryMb: args.memory,
-        region: args.region,
-        concurrency: args.concurrency,
-        environment,
-      },
+      function: { ...settings, concurrency: args.concurrency },
       log,
       onOutput: (_name, chunk) => process.stderr.write(chunk),
     });

@@ -5,7 +5,7 @@ import { UsageError, UserError } from "../errors.js";
 import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { baseImageOf, checkLimits, functionEnvironment, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionSettingsOf, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface InvokeArgs extends RunArgs {
   target?: string;
@@ -44,6 +44,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
   if (!target) throw new UsageError("name the Lambda target to invoke: rpk invoke [DIR] TARGET");
   checkLimits(args);
   const runIn = baseImageOf(args);
+  const settings = functionSettingsOf(args, process.env);
   const payload = await readEvent(args.event);
   const { plan, dir } = await loadOrCreatePlan(planArgsOf(args, dirArg));
   const connection = await connect({ address: await daemonAddress(args.addr) });
@@ -57,12 +58,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
       hostRun: Boolean(args.host),
       ...runIn,
       request: requestFromEnv(process.env),
-      function: {
-        timeoutSeconds: args.timeout,
-        memoryMb: args.memory,
-        region: args.region,
-        environment: functionEnvironment(args.env, process.env),
-      },
+      function: settings,
       onOutput: (chunk) => process.stderr.write(chunk),
     });
     if (outcome.functionError) {

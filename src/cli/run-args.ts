@@ -62,6 +62,16 @@ export function functionEnvironment(pairs: string[] | undefined, env: NodeJS.Pro
   return result;
 }
 
+/** What `rpk invoke` and `rpk dev` tell every function: the limits, the region and the environment flags give. */
+export function functionSettingsOf(args: RunArgs, env: NodeJS.ProcessEnv) {
+  return {
+    timeoutSeconds: args.timeout,
+    memoryMb: args.memory,
+    region: args.region,
+    environment: functionEnvironment(args.env, env),
+  };
+}
+
 /** --timeout and --memory within Lambda's limits. */
 export function checkLimits(args: { timeout: number; memory: number; concurrency?: number }): void {
   if (!Number.isFinite(args.timeout) || args.timeout < 1 || args.timeout > 900) {
