@@ -4,14 +4,18 @@ import type { ResolveWithProbe } from "./probe.js";
 
 /**
  * One build request: what to build from a plan and how. zod-free, so the frontend can translate its opts into
- * it before loading the converter. `rpk build` turns its flags and environment into one (src/cli/build-run.ts),
- * the frontend its BUILDKIT_FRONTEND_OPT_* (frontend-opts.ts), as buildx turns flags into frontend attributes;
- * a long-lived gateway session (src/dev) can send one per rebuild.
+ * it before loading the converter. `rpk build` turns its flags and environment into one
+ * (src/cli/build-request.ts; `rpk invoke` and `rpk dev` too), the frontend its BUILDKIT_FRONTEND_OPT_*
+ * (frontend-opts.ts), as buildx turns flags into frontend attributes; a long-lived gateway session (src/dev)
+ * sends one per rebuild.
  */
 export interface BuildRequest {
   /** Only these targets; for image output exactly one Lambda must remain. */
   targets?: readonly string[];
-  /** Name of the local source carrying the Go sources; "context" like buildctl. */
+  /**
+   * Name of the local source carrying the Go sources. Fields left out take the converter's defaults
+   * (CONVERT_DEFAULTS in src/convert/options.ts: "context" like buildctl, sandbox network, cache used).
+   */
   contextName?: string;
   /** Session serving that local source (client builds: our own; frontends: BUILDKIT_SESSION_ID). */
   sessionId?: string;
