@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/buildkit/index.js";
-import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../../src/convert/index.js";
+import { requestFromEnv } from "../../src/cli/build-request.js";
 import { inspectImageLibc, refFiles } from "../../src/dev/glibc-check.js";
 import { openGatewaySession, solveState, startDevServer } from "../../src/dev/index.js";
 import { image } from "../../src/llb/index.js";
@@ -137,8 +137,6 @@ describe("the cgo example through rpk invoke", () => {
 describe("the cgo example served by rpk dev", () => {
   /** One request to a dev server on examples/cgo (in-process, not watching), with `baseImage` or without. */
   async function devInvoke(baseImage?: string): Promise<{ status: number; body: string; logs: string[] }> {
-    const goEnv: GoPassthroughEnv = {};
-    for (const key of GO_PASSTHROUGH_ENV) if (env.go.env[key]) goEnv[key] = env.go.env[key];
     const logs: string[] = [];
     const connection = await connect({ address: env.buildkit.host });
     try {
@@ -149,7 +147,7 @@ describe("the cgo example served by rpk dev", () => {
         watch: false,
         ...(baseImage ? { baseImage } : {}),
         function: { timeoutSeconds: 10, memoryMb: 128, region: "us-east-1", concurrency: 1, environment: {} },
-        goEnv,
+        request: requestFromEnv(env.go.env),
         log: (line) => logs.push(line),
       });
       try {
