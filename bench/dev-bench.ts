@@ -22,7 +22,7 @@ import { loadavg } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildkitConnection, connect } from "../src/buildkit/index.js";
-import { GO_PASSTHROUGH_ENV, type GoPassthroughEnv } from "../src/convert/index.js";
+import { goEnvOf, requestFromEnv } from "../src/cli/build-request.js";
 import { type DevServer, startDevServer } from "../src/dev/index.js";
 import { planDirectory } from "../src/plan/from-directory.js";
 import type { PlanTarget } from "../src/plan/schema.js";
@@ -52,12 +52,6 @@ const EDITED = 3;
 const FUNCTION = { timeoutSeconds: 30, memoryMb: 128, region: "us-east-1", concurrency: 10, environment: {} };
 
 const log = (line: string) => console.log(line);
-
-function goEnvOf(env: TestEnv): GoPassthroughEnv {
-  const out: GoPassthroughEnv = {};
-  for (const key of GO_PASSTHROUGH_ENV) if (env.go.env[key]) out[key] = env.go.env[key];
-  return out;
-}
 
 async function main(): Promise<void> {
   const env = readEnvFile();
@@ -96,7 +90,7 @@ async function main(): Promise<void> {
     HOME: process.env.HOME,
     GOCACHE: path.join(benchDir, "gocache"),
     GOTOOLCHAIN: "local",
-    ...goEnvOf(env),
+    ...goEnvOf(env.go.env).goEnv,
   };
   const daemon = await startBenchDaemon({
     dir: path.join(benchDir, "daemon"),
@@ -149,7 +143,7 @@ async function editScenario(c: {
     dir: c.repos.rpk,
     planTree: async () => (await planDirectory(c.repos.rpk, DEFAULT_SETTINGS)).plan,
     function: FUNCTION,
-    goEnv: goEnvOf(c.env),
+    request: requestFromEnv(c.env.go.env),
     log: (line) => logLines.push({ at: performance.now(), line }),
     onStatus: (status) => progress.times.add(status),
   });
@@ -222,7 +216,7 @@ async function loadScenarios(connection: BuildkitConnection, env: TestEnv, serve
       dir: hello,
       planTree: async () => (await planDirectory(hello, DEFAULT_SETTINGS)).plan,
       function: FUNCTION,
-      goEnv: goEnvOf(env),
+      request: requestFromEnv(env.go.env),
       hostRun,
       watch: false,
       log: () => undefined,
