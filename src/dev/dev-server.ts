@@ -3,7 +3,6 @@
  * every Lambda target built into its image and served by the HTTP front, the tree watched, and a change
  * rebuilding only the targets whose include patterns match it. Startable in-process (tests do).
  */
-
 import type { BuildRequest } from "../build/index.js";
 import type { BuildkitConnection, SolveStatus } from "../buildkit/index.js";
 import { isUserError, UserError } from "../errors.js";
