@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 
 const assets = [
   ["src/convert/tools/rpkzip.go", "dist/src/convert/tools/rpkzip.go"],
+  ["src/convert/tools/rpkrecords.go", "dist/src/convert/tools/rpkrecords.go"],
+  ["src/convert/tools/rpkspdx.go", "dist/src/convert/tools/rpkspdx.go"],
   ["src/runtime/tools/relay.go", "dist/src/runtime/tools/relay.go"],
 ];
 for (const [from, to] of assets) {

@@ -3,7 +3,9 @@ import type { BuildResult, LLBBridge } from "../gateway/index.js";
 import { DEFAULT_PLATFORM, type ImageConfig, marshal, type Platform } from "../llb/index.js";
 import { lambdaBaseImage } from "../plan/images.js";
 import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
+import { rpkVersion } from "../version.js";
 import { resolveUnknownTargets } from "./probe.js";
+import { readTargetRecords, type TargetRecords } from "./records.js";
 import type { BuildRequest } from "./request.js";
 import { oneSolveExport } from "./solve-exports.js";
 import { buildZipOutput } from "./zip-output.js";
@@ -19,6 +21,11 @@ export interface PlanBuildResult extends BuildResult {
   buildPlatform: Platform;
   /** With keepGoing: the targets that failed to compile (not in the output; listed in manifest.json). */
   failed?: { name: string; output: string }[];
+  /**
+   * Image output with SBOM or provenance on: the Lambda's records (see records.ts), to be attached to the
+   * pushed image (OCI referrers); zip output has them as files in the output instead.
+   */
+  records?: TargetRecords[];
 }
 
 /**
@@ -39,6 +46,15 @@ function probeConvertOptions(
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.ssh ? { ssh: true } : {}),
     ...(options.noCache ? { noCache: true } : {}),
+  };
+}
+
+/** The records a request asks for (both by default), with rpk's version as the builder's. */
+function recordsOptions(options: BuildRequest) {
+  return {
+    sbom: options.records?.sbom ?? true,
+    provenance: options.records?.provenance ?? true,
+    rpkVersion: rpkVersion(),
   };
 }
 
@@ -88,7 +104,24 @@ async function buildImageOutput(
     buildPlatform: marshalOptions.platform,
     imageConfig,
     metadata: { "containerimage.config": JSON.stringify(imageConfig) },
+    ...(image.records ? { records: [await solveImageRecords(bridge, image, options, marshalOptions)] } : {}),
   };
+}
+
+/** Image output: solves the Lambda's records state and reads the records back as bytes. */
+async function solveImageRecords(
+  bridge: LLBBridge,
+  image: LambdaImageResult,
+  options: BuildRequest,
+  marshalOptions: { platform: Platform; caps: string[] },
+): Promise<TargetRecords> {
+  const ref = await bridge.solve({
+    definition: marshal(image.records!, marshalOptions),
+    evaluate: true,
+    ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
+  });
+  const { sbom, provenance } = recordsOptions(options);
+  return readTargetRecords(bridge, ref, image.target, { sbom, provenance });
 }
 
 export async function buildPlan(
@@ -115,6 +148,7 @@ export async function buildPlan(
     ...probeConvertOptions(options, buildPlatform),
     baseImageConfig: (runtime: LambdaRuntimeName, platform: Platform) =>
       baseConfigs.get(`${runtime}|${platform.architecture}`),
+    records: recordsOptions(options),
   });
   const marshalOptions = { platform: buildPlatform, caps: llbCaps };
   if (exported.artifact === "zip") {

@@ -8,6 +8,13 @@ export {
   resolveUnknownTargets,
   unknownTargets,
 } from "./probe.js";
+export {
+  IN_TOTO_MEDIA_TYPE,
+  readTargetRecords,
+  SPDX_MEDIA_TYPE,
+  type TargetRecords,
+  withProvenanceSubject,
+} from "./records.js";
 export type { BuildRequest } from "./request.js";
 export {
   oneSolveExport,

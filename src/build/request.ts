@@ -38,4 +38,10 @@ export interface BuildRequest {
    * the failed (`rpk build --keep-going`, frontend opt `keep-going`); `failed` in the result names them.
    */
   keepGoing?: boolean;
+  /**
+   * SBOM and provenance per target (`rpk build --sbom/--provenance`, frontend opts `attest:sbom` /
+   * `attest:provenance`); both on when absent. Zip output writes them next to the zips; image output
+   * hands them back in PlanBuildResult.records.
+   */
+  records?: { sbom: boolean; provenance: boolean };
 }

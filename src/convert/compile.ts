@@ -4,6 +4,7 @@ import { cgoImageProblem } from "../plan/images.js";
 import type { Plan, PlanTarget } from "../plan/schema.js";
 import { cgoCross } from "./cgo.js";
 import { LAYOUT, type ResolvedConvertOptions, step } from "./options.js";
+import { buildRecord } from "./records.js";
 import { targetSourcesState } from "./sources.js";
 import { compileCacheMount, compileEnv, compileSecretMounts, modCacheMount } from "./toolchain.js";
 
@@ -119,7 +120,10 @@ export interface ArtifactPackaging {
 export interface CompiledTarget {
   /** The binary at `/<output>`, or with packaging the artifact at `/<file>`. */
   output: State;
-  /** With packaging: the artifact's digest record at `/<file>.sha256` (see digestRecord). */
+  /**
+   * With packaging: the artifact's digest record at `/<file>.sha256` (see digestRecord) and its build
+   * record at `/<file>.build.json` (see records.ts).
+   */
   digest?: State;
 }
 
@@ -133,8 +137,25 @@ export function captureLog(file: string): string {
   return `${file}.log`;
 }
 
-/** rpk-zip runs the compile, then writes the artifact and its digest record (or captures the output). */
+/**
+ * rpk-zip runs the compile, then writes the artifact and its digest record, and, around both, the build
+ * record the SBOM and provenance are made from (see records.ts); or it captures a failed compile's output.
+ */
 function packagingArgs(target: PlanTarget, artifact: ArtifactPackaging): string[] {
+  if (artifact.capture) return artifactArgs(target, artifact);
+  const binary = artifact.zip ? `${LAYOUT.tmp}/${target.output}` : `${LAYOUT.out}/${artifact.file}`;
+  return [
+    `${LAYOUT.tool}/rpk-zip`,
+    "record",
+    `${LAYOUT.digest}/${buildRecord(artifact.file)}`,
+    LAYOUT.src,
+    binary,
+    "--",
+    ...artifactArgs(target, artifact),
+  ];
+}
+
+function artifactArgs(target: PlanTarget, artifact: ArtifactPackaging): string[] {
   const rpkZip = `${LAYOUT.tool}/rpk-zip`;
   if (artifact.capture) {
     return [

@@ -7,10 +7,11 @@ import { type ArtifactPackaging, type CompiledTarget, compileTarget } from "./co
 import { downloadModules } from "./download.js";
 import { lambdaImage, lambdaImageConfig } from "./image.js";
 import { type ConvertOptions, type ResolvedConvertOptions, withConvertDefaults } from "./options.js";
+import { type RecordsOptions, recordsWanted } from "./records.js";
 import { compileSharedPackages, sharedPackageGroups } from "./shared.js";
 import { contextState, moduleFilesState } from "./sources.js";
 import { toolchainState, withGoEnv } from "./toolchain.js";
-import { zipOutput, zipTool } from "./zip.js";
+import { imageRecords, zipOutput, zipTool } from "./zip.js";
 
 export interface LambdaImageResult {
   target: string;
@@ -18,6 +19,11 @@ export interface LambdaImageResult {
   state: State;
   /** Present when ConvertOptions.baseImageConfig knew the base image's config. */
   config?: ImageConfig;
+  /**
+   * With ConvertOptions.records: `/<target>.spdx.json` and/or `/<target>.provenance.json` (recordFileNames),
+   * a state of its own beside the image, so the image itself stays a single Lambda manifest.
+   */
+  records?: State;
 }
 
 export interface ConvertResult {
@@ -47,6 +53,8 @@ export interface ZipParts {
   tool: State;
   artifacts: ZipArtifact[];
   noCache: boolean;
+  /** SBOM and provenance asked for: the manifest step writes them (zipOutput). */
+  records?: { plan: Plan; options: RecordsOptions };
 }
 
 export function selectTargets(plan: Plan, names: readonly string[] | undefined): PlanTarget[] {
@@ -146,7 +154,13 @@ function sharedRoots(
 type Compile = (target: PlanTarget, artifact?: ArtifactPackaging) => CompiledTarget;
 
 /** Image artifact: one Lambda image per Lambda target, on that target's platform. */
-function imageResults(targets: PlanTarget[], compile: Compile, options: ResolvedConvertOptions): LambdaImageResult[] {
+function imageResults(
+  targets: PlanTarget[],
+  compile: Compile,
+  options: ResolvedConvertOptions,
+  /** With records: the plan, the toolchain the records step runs in, and rpk-zip (built on first use). */
+  records?: { plan: Plan; toolchain: State; tool: () => State },
+): LambdaImageResult[] {
   const lambdas = targets.filter((t) => t.kind === "lambda");
   if (lambdas.length === 0) {
     throw new UserError("image output needs at least one Lambda target", {
@@ -156,9 +170,12 @@ function imageResults(targets: PlanTarget[], compile: Compile, options: Resolved
   return lambdas.map((target) => {
     const platform: Platform = { os: "linux", architecture: target.build.goarch };
     const baseConfig = options.baseImageConfig?.(target.runtime, platform);
+    // With records, the compile runs under rpk-zip (binary kept at /<output>) and leaves its build record.
+    const packaging = records ? { tool: records.tool(), file: target.output, zip: false } : undefined;
+    const compiled = compile(target, packaging);
     const state = lambdaImage({
       target,
-      binary: compile(target).output,
+      binary: compiled.output,
       platform,
       noCache: options.noCache,
       ...(baseConfig ? { baseConfig } : {}),
@@ -168,6 +185,20 @@ function imageResults(targets: PlanTarget[], compile: Compile, options: Resolved
       platform,
       state,
       ...(baseConfig ? { config: lambdaImageConfig(baseConfig, target, platform) } : {}),
+      ...(records && packaging && options.records
+        ? {
+            records: imageRecords({
+              toolchain: records.toolchain,
+              tool: packaging.tool,
+              target,
+              digest: compiled.digest!,
+              file: packaging.file,
+              plan: records.plan,
+              records: options.records,
+              noCache: options.noCache,
+            }),
+          }
+        : {}),
     };
   });
 }
@@ -200,13 +231,19 @@ export function convertPlan(plan: Plan, given: ConvertOptions = {}): ConvertResu
       convert: options,
       ...(artifact ? { artifact } : {}),
     });
-  if (plan.artifact === "image") {
-    return { artifact: "image", targets, images: imageResults(targets, compile, options) };
-  }
   const { noCache } = options;
   // rpkzip.go needs Go 1.18: an older plan compiles it in rpk's tool image (a static binary runs anywhere).
   const toolImage = zipToolImage(plan);
-  const tool = zipTool(toolImage === plan.go.image ? toolRoot : roots.toolchainFor(toolImage), noCache);
-  const parts = zipParts(targets, compile, roots.toolchain, tool, noCache);
+  let tool: State | undefined;
+  const toolFor = (): State => {
+    tool ??= zipTool(toolImage === plan.go.image ? toolRoot : roots.toolchainFor(toolImage), noCache);
+    return tool;
+  };
+  if (plan.artifact === "image") {
+    const records = recordsWanted(options.records) ? { plan, toolchain: roots.toolchain, tool: toolFor } : undefined;
+    return { artifact: "image", targets, images: imageResults(targets, compile, options, records) };
+  }
+  const parts = zipParts(targets, compile, roots.toolchain, toolFor(), noCache);
+  if (recordsWanted(options.records)) parts.records = { plan, options: options.records };
   return { artifact: "zip", targets, zip: zipOutput(parts), images: [], zipParts: parts };
 }

@@ -17,5 +17,11 @@ export {
   LAYOUT,
 } from "./options.js";
 export { PROBE_BUNDLE, probeDependencies } from "./probe.js";
+export {
+  IN_TOTO_MEDIA_TYPE,
+  type RecordsOptions,
+  recordFileNames,
+  SPDX_MEDIA_TYPE,
+} from "./records.js";
 export { moduleFiles } from "./sources.js";
 export { zipOutput } from "./zip.js";

@@ -1,5 +1,6 @@
 import { DEFAULT_PLATFORM, type ImageConfig, type Platform } from "../llb/index.js";
 import type { LambdaRuntimeName } from "../plan/index.js";
+import type { RecordsOptions } from "./records.js";
 
 /** Environment variables that reach `go mod download` and `go build` from the user's environment. */
 export const GO_PASSTHROUGH_ENV = [
@@ -50,6 +51,8 @@ export interface ConvertOptions {
   baseImageConfig?: (runtime: LambdaRuntimeName, platform: Platform) => ImageConfig | undefined;
   /** Re-run every step, ignoring BuildKit's cache (cache mounts still serve modules and build objects). */
   noCache?: boolean;
+  /** SBOM and provenance per target (records.ts); none when absent or both are off. */
+  records?: RecordsOptions;
 }
 
 /**

@@ -1,13 +1,24 @@
 import { readFileSync } from "node:fs";
-import { merge, mkfile, type State, scratch } from "../llb/index.js";
-import type { PlanTarget } from "../plan/index.js";
+import { type Mount, merge, mkfile, type State, scratch } from "../llb/index.js";
+import type { Plan, PlanTarget } from "../plan/index.js";
 import { captureLog, digestRecord } from "./compile.js";
 import { LAYOUT, step } from "./options.js";
+import {
+  buildRecord,
+  RECORDS_SPEC_FILE,
+  type RecordsOptions,
+  type RecordsSpecTarget,
+  recordsSpec,
+  recordsSpecState,
+  recordsWanted,
+} from "./records.js";
 import { buildCacheMount } from "./toolchain.js";
 
-/** The rpk-zip source, shipped next to this module (scripts/copy-assets.mjs copies it into dist). */
-function zipToolSource(): string {
-  return readFileSync(new URL("./tools/rpkzip.go", import.meta.url), "utf8");
+/** rpk-zip's source files, shipped next to this module (scripts/copy-assets.mjs copies them into dist). */
+export const ZIP_TOOL_FILES = ["rpkzip.go", "rpkrecords.go", "rpkspdx.go"] as const;
+
+function zipToolSource(file: string): string {
+  return readFileSync(new URL(`./tools/${file}`, import.meta.url), "utf8");
 }
 
 /**
@@ -17,11 +28,20 @@ function zipToolSource(): string {
  * whichever root it is, its Go is 1.18 or newer.
  */
 export function zipTool(root: State, noCache = false): State {
-  const source = scratch().file(mkfile("/rpkzip.go", 0o644, zipToolSource()), {
-    ...step("[output] rpk-zip source", { noCache }),
-  });
+  const [first, ...rest] = ZIP_TOOL_FILES;
+  let files = mkfile(`/${first}`, 0o644, zipToolSource(first));
+  for (const file of rest) files = files.mkfile(`/${file}`, 0o644, zipToolSource(file));
+  const source = scratch().file(files, step("[output] rpk-zip source", { noCache }));
   const exec = root.run({
-    args: ["go", "build", "-trimpath", "-buildvcs=false", "-o", `${LAYOUT.out}/rpk-zip`, "/tool/rpkzip.go"],
+    args: [
+      "go",
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-o",
+      `${LAYOUT.out}/rpk-zip`,
+      ...ZIP_TOOL_FILES.map((f) => `/tool/${f}`),
+    ],
     cwd: "/tool",
     env: { CGO_ENABLED: "0", GOFLAGS: "", GO111MODULE: "off" },
     network: "none",
@@ -52,6 +72,8 @@ export function zipOutput(options: {
    * manifest lists them under "failed". Without any, the step is exactly what it always was.
    */
   failed?: { target: PlanTarget; file: string; log: State }[];
+  /** With SBOM or provenance asked for: each compiled target's records, written by the manifest step. */
+  records?: { plan: Plan; options: RecordsOptions };
   noCache?: boolean;
 }): State {
   const sorted = [...options.artifacts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -60,26 +82,23 @@ export function zipOutput(options: {
     [a.target.kind, a.target.name, a.target.arch, a.target.kind === "lambda" ? a.target.runtime : "", a.file].join(":"),
   );
   entries.push(...failed.map((f) => `failed:${f.target.name}:${f.file}`));
+  const records = manifestRecords(sorted, options);
   const manifest = options.toolchain.run({
-    args: [`${LAYOUT.tool}/rpk-zip`, "manifest", `${LAYOUT.out}/manifest.json`, LAYOUT.digest, ...entries],
+    args: [
+      `${LAYOUT.tool}/rpk-zip`,
+      "manifest",
+      `${LAYOUT.out}/manifest.json`,
+      LAYOUT.digest,
+      ...(records ? records.args : []),
+      ...entries,
+    ],
     network: "none",
     mounts: [
       { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
       { type: "bind", dest: LAYOUT.out, from: scratch() },
-      ...sorted.map((a) => ({
-        type: "bind" as const,
-        dest: `${LAYOUT.digest}/${digestRecord(a.file)}`,
-        from: a.digest,
-        selector: `/${digestRecord(a.file)}`,
-        readonly: true,
-      })),
-      ...failed.map((f) => ({
-        type: "bind" as const,
-        dest: `${LAYOUT.digest}/${captureLog(f.file)}`,
-        from: f.log,
-        selector: `/${captureLog(f.file)}`,
-        readonly: true,
-      })),
+      ...sorted.map((a) => singleFileMount(a.digest, digestRecord(a.file))),
+      ...failed.map((f) => singleFileMount(f.log, captureLog(f.file))),
+      ...(records ? records.mounts : []),
     ],
     ...step("[output] manifest.json", options),
   });
@@ -87,4 +106,64 @@ export function zipOutput(options: {
     [...sorted.map((a) => a.state), manifest.getMount(LAYOUT.out)],
     step("[output] zips + manifest.json", options),
   );
+}
+
+/** A read-only mount of the one file `/<name>` of `from` at `LAYOUT.digest/<name>`. */
+function singleFileMount(from: State, name: string): Mount {
+  return { type: "bind", dest: `${LAYOUT.digest}/${name}`, from, selector: `/${name}`, readonly: true };
+}
+
+/** Where a records step reads its spec. */
+const SPEC_DIR = "/spec";
+
+/**
+ * The manifest step's part in the records: `--records SPEC` and the mounts of the spec and of each
+ * artifact's build record. Nothing when no record is asked for: the step is then what it was before.
+ */
+function manifestRecords(
+  artifacts: { target: PlanTarget; digest: State; file: string }[],
+  options: { records?: { plan: Plan; options: RecordsOptions }; noCache?: boolean },
+): { args: string[]; mounts: Mount[] } | undefined {
+  if (!options.records || !recordsWanted(options.records.options)) return undefined;
+  const targets = artifacts.map((a): RecordsSpecTarget => ({ target: a.target, file: a.file, subject: "artifact" }));
+  const spec = recordsSpecState(recordsSpec(options.records.plan, targets, options.records.options), options);
+  return {
+    args: ["--records", `${SPEC_DIR}/${RECORDS_SPEC_FILE}`],
+    mounts: [
+      { type: "bind", dest: SPEC_DIR, from: spec, readonly: true },
+      ...artifacts.map((a) => singleFileMount(a.digest, buildRecord(a.file))),
+    ],
+  };
+}
+
+/**
+ * Image output's records: `/<target>.spdx.json` and `/<target>.provenance.json` (recordFileNames) for one
+ * compiled target, from its build record; the provenance's subject is the bootstrap binary (the image's
+ * digest is known only after export: h7's push replaces the subject, see src/build/records.ts).
+ */
+export function imageRecords(options: {
+  toolchain: State;
+  tool: State;
+  target: PlanTarget;
+  /** The compile's digest mount: `/<file>.build.json`. */
+  digest: State;
+  file: string;
+  plan: Plan;
+  records: RecordsOptions;
+  noCache?: boolean;
+}): State {
+  const targets: RecordsSpecTarget[] = [{ target: options.target, file: options.file, subject: "binary" }];
+  const spec = recordsSpecState(recordsSpec(options.plan, targets, options.records), options);
+  const exec = options.toolchain.run({
+    args: [`${LAYOUT.tool}/rpk-zip`, "records", LAYOUT.out, `${SPEC_DIR}/${RECORDS_SPEC_FILE}`, LAYOUT.digest],
+    network: "none",
+    mounts: [
+      { type: "bind", dest: LAYOUT.tool, from: options.tool, readonly: true },
+      { type: "bind", dest: LAYOUT.out, from: scratch() },
+      { type: "bind", dest: SPEC_DIR, from: spec, readonly: true },
+      singleFileMount(options.digest, buildRecord(options.file)),
+    ],
+    ...step(`[${options.target.name}] SBOM and provenance`, options),
+  });
+  return exec.getMount(LAYOUT.out);
 }

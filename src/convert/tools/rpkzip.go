@@ -8,7 +8,9 @@
 //
 //	rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE] ... [-- COMMAND ARG...]
 //	rpk-zip digest DIGEST FILE [-- COMMAND ARG...]
-//	rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE ...   (reads DIGEST_DIR/FILE.sha256)
+//	rpk-zip manifest OUT.json DIGEST_DIR [--records SPEC.json] KIND:NAME:ARCH:RUNTIME:FILE ...
+//	                 (reads DIGEST_DIR/FILE.sha256; with --records also writes each target's SBOM and
+//	                 provenance next to OUT.json and lists them, see rpkrecords.go)
 //	                 [failed:NAME:FILE ...]   (reads DIGEST_DIR/FILE.log, written by capture)
 //	rpk-zip capture LOG -- COMMAND ARG...
 //
@@ -207,6 +209,9 @@ type manifestTarget struct {
 	Size           int64  `json:"size"`
 	Arch           string `json:"arch"`
 	Runtime        string `json:"runtime,omitempty"`
+	// The target's records (rpkrecords.go), when asked for: file names next to the artifact.
+	SBOM       string `json:"sbom,omitempty"`
+	Provenance string `json:"provenance,omitempty"`
 }
 
 type failedTarget struct {
@@ -222,6 +227,11 @@ type manifest struct {
 }
 
 func writeManifest(out, dir string, specs []string) {
+	var records map[string]recordFiles
+	if len(specs) >= 2 && specs[0] == "--records" {
+		records = writeRecords(filepath.Dir(out), readSpec(specs[1]), dir)
+		specs = specs[2:]
+	}
 	m := manifest{Version: 1, Targets: []manifestTarget{}}
 	for _, spec := range specs {
 		if name, file, ok := strings.Cut(strings.TrimPrefix(spec, "failed:"), ":"); ok && strings.HasPrefix(spec, "failed:") {
@@ -239,6 +249,7 @@ func writeManifest(out, dir string, specs []string) {
 		t := &m.Targets[i]
 		sum, size := readDigest(filepath.Join(dir, t.File+".sha256"))
 		t.SHA256, t.SourceCodeHash, t.Size = hex.EncodeToString(sum), base64.StdEncoding.EncodeToString(sum), size
+		t.SBOM, t.Provenance = records[t.Name].SBOM, records[t.Name].Provenance
 	}
 	sort.Slice(m.Targets, func(i, j int) bool { return m.Targets[i].Name < m.Targets[j].Name })
 	data, err := json.MarshalIndent(m, "", "  ")
@@ -307,8 +318,8 @@ func runCommandAfterDashes(args []string) []string {
 }
 
 const usage = "usage: rpk-zip zip OUT.zip DIGEST NAME=PATH[:MODE]... [-- COMMAND ARG...] | " +
-	"rpk-zip digest DIGEST FILE [-- COMMAND ARG...] | rpk-zip manifest OUT.json DIGEST_DIR KIND:NAME:ARCH:RUNTIME:FILE... [failed:NAME:FILE...] | " +
-	"rpk-zip capture LOG -- COMMAND ARG..."
+	"rpk-zip digest DIGEST FILE [-- COMMAND ARG...] | rpk-zip manifest OUT.json DIGEST_DIR [--records SPEC.json] KIND:NAME:ARCH:RUNTIME:FILE... [failed:NAME:FILE...] | " +
+	"rpk-zip record RECORD SRCDIR BINARY -- COMMAND ARG... | rpk-zip records OUTDIR SPEC.json RECORD_DIR | rpk-zip capture LOG -- COMMAND ARG..."
 
 func main() {
 	if len(os.Args) < 4 {
@@ -333,6 +344,16 @@ func main() {
 		writeDigest(os.Args[2], data)
 	case "manifest":
 		writeManifest(os.Args[2], os.Args[3], os.Args[4:])
+	case "record":
+		if len(os.Args) < 6 || len(runCommandAfterDashes(os.Args[2:])) != 3 {
+			fail(usage)
+		}
+		writeBuildRecord(os.Args[2], os.Args[3], os.Args[4])
+	case "records":
+		if len(os.Args) != 5 {
+			fail(usage)
+		}
+		writeRecords(os.Args[2], readSpec(os.Args[3]), os.Args[4])
 	case "capture":
 		if os.Args[3] != "--" || len(os.Args) < 5 {
 			fail(usage)
