@@ -24,6 +24,7 @@ import {
   type LambdaRuntimeName,
 } from "../plan/lambda.js";
 import type { TypedAttrs } from "../proto/shapes.js";
+import { attestEnabled, attestKind } from "./attest-opts.js";
 import type { BuildRequest } from "./request.js";
 
 export const DEFAULT_PLAN_FILE = "rpk.json";
@@ -61,6 +62,8 @@ export interface FrontendRequest {
   /** Forward the client's SSH agent (`buildctl --ssh default`) for git over ssh. */
   ssh: boolean;
   cacheImports: TypedAttrs[];
+  /** rpk's records, on unless an attestation opt turns them off (attest-opts.ts). */
+  records: { sbom: boolean; provenance: boolean };
   /** Options that were given but mean nothing to rpk; reported back as build warnings. */
   ignored: string[];
 }
@@ -207,6 +210,11 @@ function commaList(value: string): string[] {
 
 /** `build-arg:NAME` and `local-sessionid:NAME` opts; false when the key has neither prefix. */
 function applyPrefixedOpt(request: FrontendRequest, key: string, value: string): boolean {
+  const record = attestKind(key);
+  if (record) {
+    request.records[record] = attestEnabled(value);
+    return true;
+  }
   if (key.startsWith("build-arg:")) {
     const name = key.slice("build-arg:".length);
     if (GO_BUILD_ARGS.has(name)) (request.goEnv as Record<string, string>)[name] = value;
@@ -315,6 +323,7 @@ export function parseFrontendOpts(given: Readonly<Record<string, string>>, sessi
     secrets: [],
     ssh: false,
     cacheImports: [],
+    records: { sbom: true, provenance: true },
     ignored: [],
   };
   const archOpts: ArchOpts = {};
@@ -345,6 +354,7 @@ export function buildRequestOf(request: FrontendRequest, log?: (message: string)
     ...(request.secrets.length > 0 ? { secrets: request.secrets } : {}),
     ...(request.ssh ? { ssh: true } : {}),
     ...(request.cacheImports.length > 0 ? { cacheImports: request.cacheImports } : {}),
+    records: { ...request.records },
     ...(log ? { log } : {}),
   };
 }

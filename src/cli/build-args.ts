@@ -22,10 +22,28 @@ export interface BuildArgs extends PlanArgs {
   "build-arg"?: string[];
   network?: "sandbox" | "host";
   "keep-going"?: boolean;
+  /** buildx's names: `--sbom=false` / `--provenance=false` switch rpk's records off. */
+  sbom: boolean;
+  provenance: boolean;
+}
+
+/** The supply-chain record flags, on by default (buildx's names and meaning). */
+function withRecordOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option("sbom", {
+      type: "boolean",
+      default: true,
+      describe: "an SPDX 2.3 SBOM per target from its Go build info (--sbom=false: none)",
+    })
+    .option("provenance", {
+      type: "boolean",
+      default: true,
+      describe: "a SLSA v1 provenance statement per target (--provenance=false: none)",
+    });
 }
 
 export async function withBuildOptions(yargs: Argv) {
-  return (
+  return withRecordOptions(
     (await withPlanOptions(yargs))
       .option("plan", { type: "string", describe: "build this rpk.json instead of planning DIR" })
       .option("output", {
@@ -80,6 +98,6 @@ export async function withBuildOptions(yargs: Argv) {
       .option("keep-going", {
         type: "boolean",
         describe: "zip output: when targets fail to compile, still output those that built (exit 1)",
-      })
+      }),
   );
 }

@@ -42,6 +42,8 @@ export type RequestFlags = Partial<
     | "cache-from"
     | "cache-to"
     | "keep-going"
+    | "sbom"
+    | "provenance"
   >
 >;
 
@@ -118,6 +120,10 @@ function requestOf(flags: RequestFlags, goEnv: GoPassthroughEnv, secrets: Secret
     ...(ssh ? { ssh: true } : {}),
     ...(cacheImports.length > 0 ? { cacheImports } : {}),
     ...(flags["keep-going"] ? { keepGoing: true } : {}),
+    // --sbom=false / --provenance=false; absent, src/build writes both.
+    ...(flags.sbom === false || flags.provenance === false
+      ? { records: { sbom: flags.sbom !== false, provenance: flags.provenance !== false } }
+      : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 import { oneSolveExport } from "../build/solve-exports.js";
 import { CONVERT_DEFAULTS, convertPlan } from "../convert/index.js";
 import { decodeDefinition, marshal, parsePlatform } from "../llb/index.js";
+import { rpkVersion } from "../version.js";
 import { goEnvOf } from "./build-request.js";
 import { writeStdout } from "./io.js";
 import { loadOrCreatePlan } from "./load-plan.js";
@@ -26,6 +27,8 @@ export async function runLlb(args: LlbArgs): Promise<void> {
     buildPlatform,
     goEnv: goEnvOf(process.env).goEnv,
     ...(args.network ? { network: args.network } : {}),
+    // The LLB `rpk build` makes: its records included (zip output writes them beside the zips).
+    records: { sbom: true, provenance: true, rpkVersion: rpkVersion() },
   });
   const state = exported.artifact === "zip" ? result.zip! : result.images[0]!.state;
   const definition = marshal(state, { platform: buildPlatform });

@@ -36,7 +36,12 @@ export async function buildTargets(
   // One build per Lambda image, as solve-exports.ts decides for image output; each served by this session.
   const requests = solveExports(imagePlan, targets).map((exported) => ({
     name: exported.targets[0]!,
-    request: { ...requestForExport(base, exported), sessionId: session.sessionId },
+    // Local runs ship nothing: no SBOM or provenance to make.
+    request: {
+      ...requestForExport(base, exported),
+      sessionId: session.sessionId,
+      records: { sbom: false, provenance: false },
+    },
   }));
   const settled = await Promise.allSettled(requests.map((r) => buildOne(session, imagePlan, r.name, r.request)));
   const images = new Map<string, string>();

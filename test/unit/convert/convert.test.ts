@@ -60,7 +60,14 @@ describe("convertPlan (zip)", () => {
   it("compiles each target against its own source slice with the plan's flags", () => {
     const compile = get(ops, "[tool] go build ./cmd/tool (linux/amd64)");
     const meta = compile.op.exec.meta;
+    // rpk-zip record wraps the compile (build info and source digest for the records), then digest.
     expect(meta.args).toEqual([
+      "/rpk/rpk-zip",
+      "record",
+      "/digest/tool.build.json",
+      "/src",
+      "/out/tool",
+      "--",
       "/rpk/rpk-zip",
       "digest",
       "/digest/tool.sha256",
@@ -97,6 +104,12 @@ describe("convertPlan (zip)", () => {
   it("compiles and zips a Lambda in one container, keeps commands as binaries, and writes the manifest last", () => {
     const compile = get(ops, "[cmd-api] go build ./cmd/api (linux/amd64) → cmd-api.zip");
     expect(compile.op.exec.meta.args).toEqual([
+      "/rpk/rpk-zip",
+      "record",
+      "/digest/cmd-api.zip.build.json",
+      "/src",
+      "/tmp/bootstrap",
+      "--",
       "/rpk/rpk-zip",
       "zip",
       "/out/cmd-api.zip",

@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readZip } from "../../helpers/zip.js";
 import { tempDir } from "../support/temp-dir.js";
 
-const source = new URL("../../../src/convert/tools/rpkzip.go", import.meta.url);
+const sources = ["rpkzip.go", "rpkrecords.go", "rpkspdx.go"].map((f) =>
+  path.resolve(new URL(`../../../src/convert/tools/${f}`, import.meta.url).pathname),
+);
 const dir = tempDir("rpk-zip-test-");
 const tool = path.join(dir, "rpk-zip");
 
@@ -32,7 +34,7 @@ function sampleBinary(): Buffer {
 }
 
 beforeAll(() => {
-  execFileSync("go", ["build", "-trimpath", "-o", tool, path.resolve(source.pathname)], {
+  execFileSync("go", ["build", "-trimpath", "-o", tool, ...sources], {
     env: { ...process.env, GO111MODULE: "off", CGO_ENABLED: "0" },
     stdio: "pipe",
   });

@@ -33,6 +33,7 @@ describe("parseFrontendOpts", () => {
       secrets: [],
       ssh: false,
       cacheImports: [],
+      records: { sbom: true, provenance: true },
       ignored: [],
     });
   });
