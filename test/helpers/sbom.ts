@@ -18,6 +18,8 @@ export interface ModuleLine {
 
 export interface BuildInfoView {
   go: string;
+  /** The main package's import path. */
+  path: string;
   main: ModuleLine;
   deps: ModuleLine[];
   settings: string[];
@@ -26,14 +28,15 @@ export interface BuildInfoView {
 /** `go version -m FILE`, parsed: the go line, mod, each dep (with its => line), build settings as K=V. */
 export function goVersionM(file: string): BuildInfoView {
   const text = execFileSync("go", ["version", "-m", file], { encoding: "utf8" });
-  const view: BuildInfoView = { go: "", main: { path: "", version: "", sum: "" }, deps: [], settings: [] };
+  const view: BuildInfoView = { go: "", path: "", main: { path: "", version: "", sum: "" }, deps: [], settings: [] };
   for (const [i, line] of text.split("\n").entries()) {
     if (i === 0) {
       view.go = line.slice(line.lastIndexOf(" ") + 1);
       continue;
     }
     const [kind = "", a = "", b = "", c = ""] = line.trim().split("\t");
-    if (kind === "mod") view.main = { path: a, version: b, sum: c };
+    if (kind === "path") view.path = a;
+    else if (kind === "mod") view.main = { path: a, version: b, sum: c };
     else if (kind === "dep") view.deps.push({ path: a, version: b, sum: c });
     else if (kind === "=>") view.deps[view.deps.length - 1]!.replace = { path: a, version: b, sum: c };
     else if (kind === "build") view.settings.push(a);
@@ -68,6 +71,7 @@ export function sbomView(document: { packages: SpdxPackage[] }): BuildInfoView {
   const artifact = byId("SPDXRef-Artifact");
   return {
     go: byId("SPDXRef-Package-stdlib").versionInfo ?? "",
+    path: /^Go binary of package (\S+) /.exec(artifact.comment ?? "")?.[1] ?? "",
     main: moduleOf(byId("SPDXRef-Package-main")),
     deps: deps.map(moduleOf),
     settings: (artifact.annotations ?? []).map((a) => a.comment.replace(/^go build setting /, "")),

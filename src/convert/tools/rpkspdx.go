@@ -105,7 +105,7 @@ func spdxDocument(spec recordsSpec, t specTarget, r buildRecord, info *debug.Bui
 		DownloadLocation:      "NOASSERTION",
 		Checksums:             []spdxChecksum{{Algorithm: "SHA256", ChecksumValue: r.Binary.SHA256}},
 		PrimaryPackagePurpose: "APPLICATION",
-		Comment:               "the Go binary " + t.Name + " (bootstrap of a Lambda), built from main module " + info.Main.Path,
+		Comment:               "Go binary of package " + info.Path + " in module " + info.Main.Path,
 	}
 	for _, s := range sortedSettings(info) {
 		artifact.Annotations = append(artifact.Annotations, spdxAnnotation{

@@ -101,6 +101,7 @@ describe("rpk-zip record + manifest --records", () => {
     const extra = { ...sbom, packages: [{ ...sbom.packages[0], h1: "x" }] };
     expect(validate(spdx23Schema(), extra)).toEqual(['$.packages[0]: property "h1" is not allowed']);
     const fromBinary = comparableView(goVersionM(binary));
+    expect(fromBinary.path).toBe("example.com/app");
     expect(fromBinary.deps).toEqual([
       { path: "example.com/lib", version: "v1.0.0", sum: "", replace: { path: "../lib", version: "(devel)", sum: "" } },
     ]);
