@@ -231,7 +231,12 @@ describe("frontend options", () => {
         const expected = readTree(viaRpk);
         // The local exporter writes one directory per platform of a multi-platform result.
         const got = readTree(join(out, arch === "arm64" ? "linux_arm64" : "linux_amd64"));
-        expect([...got.keys()].sort()).toEqual(["hello.zip", "manifest.json"]);
+        expect([...got.keys()].sort()).toEqual([
+          "hello.provenance.json",
+          "hello.spdx.json",
+          "hello.zip",
+          "manifest.json",
+        ]);
         for (const [file, bytes] of expected) expect(got.get(file)?.equals(bytes), `${arch}: ${file}`).toBe(true);
         const manifest = JSON.parse(got.get("manifest.json")!.toString()) as { targets: { arch: string }[] };
         expect(manifest.targets.map((t) => t.arch)).toEqual([arch]);
@@ -258,7 +263,7 @@ describe("frontend options", () => {
       const plan = join(planInto("monorepo", ["--arch", "arm64", "--target", "api"]), "rpk.json");
       rpk(["build", context, "--plan", plan, "-o", viaRpk, "--progress", "quiet"]);
       const got = readTree(out);
-      expect([...got.keys()].sort()).toEqual(["api.zip", "manifest.json"]);
+      expect([...got.keys()].sort()).toEqual(["api.provenance.json", "api.spdx.json", "api.zip", "manifest.json"]);
       for (const [file, bytes] of readTree(viaRpk)) expect(got.get(file)?.equals(bytes), file).toBe(true);
     },
     BUILD_TIMEOUT,

@@ -104,7 +104,9 @@ describe("commands next to Lambdas", () => {
       size: binary.length,
     });
     // The digest records the manifest was written from stay inside the build.
-    expect(readdirSync(out).sort()).toEqual([...manifest.targets.map((t) => t.file), "manifest.json"].sort());
+    // Each artifact with the SBOM and provenance the manifest names beside it (issue 16).
+    const listed = manifest.targets.flatMap((t) => [t.file, `${t.name}.spdx.json`, `${t.name}.provenance.json`]);
+    expect(readdirSync(out).sort()).toEqual([...listed, "manifest.json"].sort());
     const { execFileSync } = await import("node:child_process");
     expect(execFileSync(join(out, "migrate"), ["--dry-run"], { encoding: "utf8" })).toBe("would migrate to 7\n");
   });

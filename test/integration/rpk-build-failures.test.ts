@@ -169,7 +169,16 @@ describe("two broken mains in a monorepo", () => {
       await rpkBuildOk([clean, "-o", reference, "--target", "thumbnail", "--target", "worker", "--progress", "quiet"], {
         env: rpkEnv(env),
       });
-      expect(readdirSync(out).sort()).toEqual(["manifest.json", "thumbnail.zip", "worker.zip"]);
+      // The targets that built, each with its SBOM and provenance; nothing of the failed ones.
+      expect(readdirSync(out).sort()).toEqual([
+        "manifest.json",
+        "thumbnail.provenance.json",
+        "thumbnail.spdx.json",
+        "thumbnail.zip",
+        "worker.provenance.json",
+        "worker.spdx.json",
+        "worker.zip",
+      ]);
       for (const zip of ["thumbnail.zip", "worker.zip"]) {
         expect(readFileSync(join(out, zip)).equals(readFileSync(join(reference, zip)))).toBe(true);
       }

@@ -62,8 +62,10 @@ describe("two builds of different trees into one directory, 20 rounds", () => {
   it(
     "the directory always equals exactly one build's result, with nothing left beside it",
     async () => {
-      expect(Object.keys(expected.alpha!)).toEqual(["alpha.zip", "manifest.json"]);
-      expect(Object.keys(expected.beta!)).toEqual(["beta.zip", "manifest.json"]);
+      // Each build's zip, its SBOM and provenance (issue 16), and the manifest.
+      const files = (name: string) => [`${name}.provenance.json`, `${name}.spdx.json`, `${name}.zip`, "manifest.json"];
+      expect(Object.keys(expected.alpha!).sort()).toEqual(files("alpha"));
+      expect(Object.keys(expected.beta!).sort()).toEqual(files("beta"));
       const out = join(scratch, "shared", "out");
       for (let round = 0; round < 20; round++) {
         const results = await Promise.all(
