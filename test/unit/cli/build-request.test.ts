@@ -13,6 +13,21 @@ describe("rpk build flags + env → BuildRequest", () => {
     { name: "--network sandbox", flags: { network: "sandbox" }, request: { goEnv: {}, network: "sandbox" } },
     { name: "--keep-going", flags: { "keep-going": true }, request: { goEnv: {}, keepGoing: true } },
     {
+      name: "yargs' --sbom/--provenance defaults leave records out",
+      flags: { sbom: true, provenance: true },
+      request: { goEnv: {} },
+    },
+    {
+      name: "--sbom=false",
+      flags: { sbom: false, provenance: true },
+      request: { goEnv: {}, records: { sbom: false, provenance: true } },
+    },
+    {
+      name: "--provenance=false",
+      flags: { sbom: true, provenance: false },
+      request: { goEnv: {}, records: { sbom: true, provenance: false } },
+    },
+    {
       name: "netrc is mounted where Go reads credentials, other secrets under /run/secrets",
       flags: { secret: ["id=netrc,src=/home/me/.netrc", "id=token,env=TOKEN"] },
       request: {
