@@ -6,6 +6,7 @@ import type { LambdaRuntimeName, Plan } from "../plan/schema.js";
 import { rpkVersion } from "../version.js";
 import { resolveUnknownTargets } from "./probe.js";
 import { readTargetRecords, type TargetRecords } from "./records.js";
+import { recordsMetadata } from "./records-metadata.js";
 import type { BuildRequest } from "./request.js";
 import { oneSolveExport } from "./solve-exports.js";
 import { buildZipOutput } from "./zip-output.js";
@@ -99,12 +100,14 @@ async function buildImageOutput(
     ...(options.cacheImports ? { cacheImports: options.cacheImports } : {}),
   });
   const imageConfig = image.config!;
+  const records = image.records ? await solveImageRecords(bridge, image, options, marshalOptions) : undefined;
   return {
     ref,
     buildPlatform: marshalOptions.platform,
     imageConfig,
-    metadata: { "containerimage.config": JSON.stringify(imageConfig) },
-    ...(image.records ? { records: [await solveImageRecords(bridge, image, options, marshalOptions)] } : {}),
+    // The records ride in `frontend.*` metadata (records-metadata.ts): the exporter response, not the image.
+    metadata: { "containerimage.config": JSON.stringify(imageConfig), ...(records ? recordsMetadata(records) : {}) },
+    ...(records ? { records: [records] } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export {
   type TargetRecords,
   withProvenanceSubject,
 } from "./records.js";
+export { RECORD_METADATA_KEYS, recordsMetadata } from "./records-metadata.js";
 export type { BuildRequest } from "./request.js";
 export {
   oneSolveExport,
