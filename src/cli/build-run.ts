@@ -24,6 +24,7 @@ import { daemonAddress } from "./daemon-address.js";
 import { explainImagePullFailure } from "./image-pull-error.js";
 import { loadOrCreatePlan } from "./load-plan.js";
 import { replanWithProbe } from "./probe-replan.js";
+import { attachedLines, pushRecords, unpushedRecordsWarning } from "./push-records.js";
 import type { OutputSpec } from "./specs.js";
 
 /**
@@ -199,6 +200,11 @@ export async function runBuild(flags: BuildArgs): Promise<void> {
     connection.close();
   }
   await printBuildSummary({ outputs: build.outputs, responses, stream: process.stdout });
+  // The images are pushed; their SBOM and provenance go next to them as referrers.
+  const attached = await pushRecords({ outputs: build.outputs, images: responses, env: process.env });
+  if (attached.length > 0) process.stdout.write(`${attachedLines(attached).join("\n")}\n`);
+  const unpushed = unpushedRecordsWarning(build.outputs, responses);
+  if (unpushed) process.stderr.write(`warning: ${unpushed}\n`);
   // --keep-going: the output holds what built; the build still failed.
   if (ctx.failed.length > 0) throw compileFailuresError(ctx.failed, build.wanted.length - ctx.failed.length);
 }

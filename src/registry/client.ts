@@ -12,6 +12,8 @@ export interface RegistryClientOptions {
   repository: string;
   /** The credentials for a host (the docker config's); anonymous when absent or empty. */
   credentials?: (host: string) => Promise<Credentials>;
+  /** Plain HTTP allowed for any host when https fails (the image exporter's `registry.insecure=true`). */
+  insecure?: boolean;
 }
 
 export interface PutManifestResult {
@@ -19,6 +21,9 @@ export interface PutManifestResult {
   /** The `OCI-Subject` response header: set by registries that index referrers themselves (OCI 1.1). */
   subject?: string;
 }
+
+/** One request's limit: records are small, so a registry that takes longer is not answering. */
+const REQUEST_TIMEOUT_MS = 120_000;
 
 /** Hosts docker and BuildKit allow plain HTTP for without configuration. */
 function isLoopback(host: string): boolean {
@@ -126,8 +131,13 @@ export class RegistryClient {
 
   private async fetch(url: URL, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(url, init);
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
+      if ((error as Error).name === "TimeoutError") {
+        throw new UserError(`the registry ${this.options.host} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`, {
+          hint: "check the registry, then push again",
+        });
+      }
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new UserError(`cannot reach the registry ${this.options.host}: ${cause?.code ?? cause?.message ?? error}`, {
         hint: "check the image name's registry and the network",
@@ -176,11 +186,14 @@ export class RegistryClient {
     return new UserError(`cannot ${what} in ${this.name}: the registry answered ${response.status}${detail}`);
   }
 
-  /** https, except that a loopback registry without TLS is spoken to over plain HTTP (as docker does). */
+  /**
+   * https, except that a loopback registry (as docker allows) or one the output marks insecure is spoken to
+   * over plain HTTP when it does not answer https.
+   */
   private async baseUrl(): Promise<string> {
     if (this.base) return this.base;
     const secure = `https://${this.options.host}`;
-    if (!isLoopback(this.options.host)) {
+    if (!this.options.insecure && !isLoopback(this.options.host)) {
       this.base = secure;
       return secure;
     }
