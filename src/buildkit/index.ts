@@ -19,6 +19,7 @@ export {
 } from "./control.js";
 export { BuildError, type DaemonErrorDetails } from "./errors.js";
 export type { SolveStatus } from "./progress/types.js";
+export { DockerConfigAuth } from "./session/auth.js";
 export {
   type ExportReceived,
   type ExportTarget,

@@ -7,7 +7,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { RECORD_METADATA_KEYS, withProvenanceSubject } from "../build/index.js";
-import { DockerConfigAuth } from "../buildkit/session/auth.js";
+import { DockerConfigAuth } from "../buildkit/index.js";
 import { UserError } from "../errors.js";
 import { parseImageReference } from "../llb/reference.js";
 import {
