@@ -1,88 +1,24 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushRecords } from "../../src/cli/push-records.js";
 import { parseOutputSpec } from "../../src/cli/specs.js";
 import { attachRecords, RegistryClient, SPDX_JSON } from "../../src/registry/index.js";
+import { type AuthRegistry, PASSWORD, pushSubject, sha256, startAuthRegistry, USER } from "./support/auth-registry.js";
 
 /**
- * Registry credentials for attaching records, against a real distribution 2.8 registry this test starts
- * with htpasswd (Basic) auth on a free loopback port: anonymous access gets the one-line "log in" error,
- * the docker config's `auths` entry (what `docker login` writes) is used, and a wrong password is named
- * as the docker config's credentials being refused.
+ * Registry credentials for attaching records, against real distribution 2.8 registries this file starts on
+ * free loopback ports, one per challenge scheme: htpasswd (Basic) and token (Bearer, with a token server in
+ * this process). Anonymous access gets the one-line "log in" error, the docker config's `auths` entry (what
+ * `docker login` writes) is used, and a wrong password is named as the docker config's credentials refused.
  */
 
-const REGISTRY_BIN = "/usr/bin/docker-registry";
-const USER = "rpk";
-const PASSWORD = "rpk-test-password";
-/** bcrypt (cost 4) of PASSWORD; distribution's htpasswd accepts bcrypt only. */
-const HTPASSWD = `${USER}:$2b$04$pCR3BZZBpYmXlP.dpyDMCO/5LbUmb4EJiUpkMaZcHLbbJ8Bw.qMTW\n`;
 const repository = "rpk-it/auth";
 const scratch = mkdtempSync(join(tmpdir(), "rpk-registry-auth-it-"));
-let registry: ChildProcess | undefined;
-let host: string;
-let subject: { mediaType: string; digest: string; size: number };
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const sha256 = (bytes: Buffer) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitForRegistry(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const status = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 401) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the test registry on ${host} did not answer 401 on /v2/ within 10 s`);
-}
-
-/** A minimal image manifest (empty config, no layers) pushed with the right credentials: the records' subject. */
-async function pushSubject(): Promise<void> {
-  const config = Buffer.from("{}");
-  const opened = await fetch(`http://${host}/v2/${repository}/blobs/uploads/`, {
-    method: "POST",
-    headers: { authorization: basic },
-  });
-  const upload = new URL(opened.headers.get("location")!, `http://${host}`);
-  upload.searchParams.set("digest", sha256(config));
-  const put = await fetch(upload, { method: "PUT", body: config, headers: { authorization: basic } });
-  expect(put.status).toBe(201);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: 2 },
-      layers: [],
-    }),
-  );
-  const pushed = await fetch(`http://${host}/v2/${repository}/manifests/v1`, {
-    method: "PUT",
-    body: manifest,
-    headers: { authorization: basic, "content-type": "application/vnd.oci.image.manifest.v1+json" },
-  });
-  expect(pushed.status).toBe(201);
-  subject = {
-    mediaType: "application/vnd.oci.image.manifest.v1+json",
-    digest: sha256(manifest),
-    size: manifest.length,
-  };
-}
-
-function dockerConfig(name: string, password: string): string {
+function dockerConfig(name: string, host: string, password: string): string {
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
   const auth = Buffer.from(`${USER}:${password}`).toString("base64");
@@ -90,59 +26,46 @@ function dockerConfig(name: string, password: string): string {
   return dir;
 }
 
-/** What the image exporter answers for the subject, with an SBOM in the build's metadata. */
-function exporterResponse(sbom: string): Record<string, string> {
-  return {
+describe.each(["htpasswd", "token"] as const)("a registry with %s auth", (mode) => {
+  let registry: AuthRegistry;
+  let subject: { mediaType: string; digest: string; size: number };
+
+  beforeAll(async () => {
+    registry = await startAuthRegistry(mode);
+    subject = await pushSubject(registry, repository);
+  }, 60_000);
+  afterAll(() => registry?.stop());
+
+  /** What the image exporter answers for the subject, with an SBOM in the build's metadata. */
+  const exporterResponse = (sbom: string): Record<string, string> => ({
     "containerimage.digest": subject.digest,
     "containerimage.descriptor": Buffer.from(JSON.stringify(subject)).toString("base64"),
     "frontend.rpk.sbom": Buffer.from(sbom).toString("base64"),
-  };
-}
+  });
 
-beforeAll(async () => {
-  host = `127.0.0.1:${await freePort()}`;
-  writeFileSync(join(scratch, "htpasswd"), HTPASSWD);
-  const config = [
-    "version: 0.1",
-    "log: { level: error, accesslog: { disabled: true } }",
-    `storage: { filesystem: { rootdirectory: ${join(scratch, "data")} } }`,
-    `http: { addr: ${host}, secret: rpk-test }`,
-    `auth: { htpasswd: { realm: rpk-test, path: ${join(scratch, "htpasswd")} } }`,
-  ].join("\n");
-  writeFileSync(join(scratch, "config.yml"), `${config}\n`);
-  registry = spawn(REGISTRY_BIN, ["serve", join(scratch, "config.yml")], { stdio: "ignore" });
-  await waitForRegistry();
-  await pushSubject();
-}, 60_000);
-
-afterAll(() => {
-  registry?.kill();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-describe("attaching records to a registry that wants credentials", () => {
-  it("says in one line that anonymous access was refused and how to log in", async () => {
-    const client = new RegistryClient({ host, repository });
+  it("refuses anonymous access, and rpk says so in one line with how to log in", async () => {
+    const client = new RegistryClient({ host: registry.host, repository });
     const records = [{ artifactType: SPDX_JSON, mediaType: SPDX_JSON, bytes: Buffer.from("{}"), title: "x.spdx.json" }];
     const error = await attachRecords({ client, subject, records }).catch((e: Error) => e);
     expect((error as Error).message).toBe(
-      `cannot look up blob ${sha256(Buffer.from("{}"))} in ${host}/${repository}: the registry refused anonymous access — log in with \`docker login ${host}\` (rpk reads the docker config's credentials)`,
+      `cannot look up blob ${sha256(Buffer.from("{}"))} in ${registry.host}/${repository}: the registry refused anonymous access — log in with \`docker login ${registry.host}\` (rpk reads the docker config's credentials)`,
     );
   });
 
-  it("uses the docker config's auths entry (Basic) and lists the record under the referrers tag", async () => {
-    const output = parseOutputSpec(`type=image,name=${host}/${repository}:v1,push=true`);
-    const sbom = '{"spdxVersion":"SPDX-2.3","name":"auth-test"}';
+  it("takes the docker config's auths entry and lists the record under the referrers tag", async () => {
+    const output = parseOutputSpec(`type=image,name=${registry.host}/${repository}:v1,push=true`);
     const attached = await pushRecords({
       outputs: [output],
-      images: [{ target: "hello", response: exporterResponse(sbom) }],
-      env: { DOCKER_CONFIG: dockerConfig("good", PASSWORD) },
+      images: [{ target: "hello", response: exporterResponse(`{"spdxVersion":"SPDX-2.3","name":"${mode}"}`) }],
+      env: { DOCKER_CONFIG: dockerConfig(`good-${mode}`, registry.host, PASSWORD) },
     });
-    expect(attached.map((a) => [a.result.listedBy, a.result.tag])).toEqual([
-      ["tag", `sha256-${subject.digest.slice(7)}`],
-    ]);
-    const index = await fetch(`http://${host}/v2/${repository}/manifests/sha256-${subject.digest.slice(7)}`, {
-      headers: { authorization: basic, accept: "application/vnd.oci.image.index.v1+json" },
+    const tag = `sha256-${subject.digest.slice(7)}`;
+    expect(attached.map((a) => [a.result.listedBy, a.result.tag])).toEqual([["tag", tag]]);
+    const index = await fetch(`http://${registry.host}/v2/${repository}/manifests/${tag}`, {
+      headers: {
+        authorization: await registry.authorization(repository),
+        accept: "application/vnd.oci.image.index.v1+json",
+      },
     });
     const listed = (await index.json()) as { manifests: { artifactType: string; digest: string }[] };
     expect(listed.manifests.map((m) => [m.artifactType, m.digest])).toEqual([
@@ -151,17 +74,19 @@ describe("attaching records to a registry that wants credentials", () => {
   });
 
   it("names the docker config's credentials as refused when the password is wrong", async () => {
-    const output = parseOutputSpec(`type=image,name=${host}/${repository}:v1,push=true`);
+    const output = parseOutputSpec(`type=image,name=${registry.host}/${repository}:v1,push=true`);
     const error = await pushRecords({
       outputs: [output],
       images: [{ target: "hello", response: exporterResponse("{}") }],
-      env: { DOCKER_CONFIG: dockerConfig("bad", "wrong") },
+      env: { DOCKER_CONFIG: dockerConfig(`bad-${mode}`, registry.host, "wrong") },
     }).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(
-      new RegExp(
-        `^${host}/${repository}:v1@${subject.digest} is pushed, but its SBOM/provenance are not: cannot look up blob sha256:[0-9a-f]{64} in ${host}/${repository}: the registry refused the docker config's credentials — log in with`,
-      ),
+    const message = (error as Error).message;
+    expect(message).toContain(
+      `${registry.host}/${repository}:v1@${subject.digest} is pushed, but its SBOM/provenance are not: cannot look up blob`,
     );
-    expect((error as Error).message).not.toContain("\n");
+    expect(message).toContain(
+      `the registry refused the docker config's credentials — log in with \`docker login ${registry.host}\``,
+    );
+    expect(message).not.toContain("\n");
   });
 });
