@@ -27,77 +27,100 @@ export function watchTree(
   options: { debounceMs?: number; onError?: (error: Error) => void } = {},
 ): TreeWatcher {
   const pending = new Set<string>();
-  const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
-  let closed = false;
   const flush = () => {
     timer = undefined;
     const paths = [...pending].sort();
     pending.clear();
     if (paths.length > 0) onBatch(paths);
   };
-  const note = (relPath: string) => {
-    pending.add(relPath);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  const watches = new DirectoryWatches(dir, {
+    changed: (relPath) => {
+      pending.add(relPath);
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(flush, options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    },
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  watches.add("", false);
+  return {
+    close: () => {
+      if (timer) clearTimeout(timer);
+      watches.close();
+    },
   };
-  const unwatchUnder = (relDir: string) => {
-    for (const [key, watcher] of watchers) {
-      if (key === relDir || key.startsWith(`${relDir}/`)) {
-        watcher.close();
-        watchers.delete(key);
-      }
-    }
-  };
-  const changed = (relPath: string) => {
-    let isDir = false;
-    try {
-      isDir = statSync(path.join(dir, relPath)).isDirectory();
-    } catch {
-      unwatchUnder(relPath); // gone: a removed directory takes its watches with it
-    }
-    if (isDir && UNWATCHED_DIRS.has(path.posix.basename(relPath))) return;
-    if (isDir) watchDir(relPath, true);
-    note(relPath);
-  };
-  // `reportFiles`: a directory that appeared while watching (mkdir -p, a checkout) may already hold files
-  // written before its watch existed; they are changes too.
-  const watchDir = (relDir: string, reportFiles: boolean) => {
-    if (closed || watchers.has(relDir)) return;
-    const absDir = path.join(dir, relDir);
+}
+
+/** One fs.watch per directory of the tree, added as directories appear and closed as they go. */
+class DirectoryWatches {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly on: { changed: (relPath: string) => void; onError?: (error: Error) => void },
+  ) {}
+
+  /**
+   * Watches `relDir` and the directories below it. `reportFiles`: a directory that appeared while watching
+   * (mkdir -p, a checkout) may already hold files written before its watch existed; they are changes too.
+   */
+  add(relDir: string, reportFiles: boolean): void {
+    if (this.closed || this.watchers.has(relDir)) return;
+    const absDir = path.join(this.dir, relDir);
     let watcher: FSWatcher;
     try {
       watcher = watch(absDir, (_event, name) => {
-        if (name) changed(relDir === "" ? name.toString() : `${relDir}/${name.toString()}`);
+        if (name) this.entryChanged(relDir === "" ? name.toString() : `${relDir}/${name.toString()}`);
       });
     } catch {
       return; // removed before it could be watched; its parent's watch reported it
     }
     watcher.on("error", (error: NodeJS.ErrnoException) => {
-      unwatchUnder(relDir);
-      if (error.code !== "ENOENT" && error.code !== "EPERM") options.onError?.(error);
+      this.removeUnder(relDir);
+      if (error.code !== "ENOENT" && error.code !== "EPERM") this.on.onError?.(error);
     });
-    watchers.set(relDir, watcher);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(absDir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
+    this.watchers.set(relDir, watcher);
+    for (const entry of listDir(absDir)) {
       const relPath = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (!UNWATCHED_DIRS.has(entry.name)) watchDir(relPath, reportFiles);
-      } else if (reportFiles) note(relPath);
+        if (!UNWATCHED_DIRS.has(entry.name)) this.add(relPath, reportFiles);
+      } else if (reportFiles) this.on.changed(relPath);
     }
-  };
-  watchDir("", false);
-  return {
-    close: () => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      for (const watcher of watchers.values()) watcher.close();
-      watchers.clear();
-    },
-  };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  private entryChanged(relPath: string): void {
+    let isDir = false;
+    try {
+      isDir = statSync(path.join(this.dir, relPath)).isDirectory();
+    } catch {
+      this.removeUnder(relPath); // gone: a removed directory takes its watches with it
+    }
+    if (isDir && UNWATCHED_DIRS.has(path.posix.basename(relPath))) return;
+    if (isDir) this.add(relPath, true);
+    this.on.changed(relPath);
+  }
+
+  private removeUnder(relDir: string): void {
+    for (const [key, watcher] of this.watchers) {
+      if (key === relDir || key.startsWith(`${relDir}/`)) {
+        watcher.close();
+        this.watchers.delete(key);
+      }
+    }
+  }
+}
+
+function listDir(absDir: string): Dirent[] {
+  try {
+    return readdirSync(absDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
