@@ -30,11 +30,14 @@ export interface ModuleDirScan {
   moduleDirs: string[];
   /** A directory (plain relative, "" for the root) holding .go files outside every module, if any. */
   looseGoDir?: string;
+  /** Every such directory, sorted (meaningful when `root` itself is no module). */
+  looseGoDirs: string[];
 }
 
 /** Finds every go.mod below `root` (absolute), not descending into a module once found below the root. */
 export function scanModuleDirs(root: string): ModuleDirScan {
   const moduleDirs: string[] = [];
+  const looseGoDirs: string[] = [];
   let looseGoDir: string | undefined;
   const stack = [""];
   while (stack.length > 0) {
@@ -45,27 +48,30 @@ export function scanModuleDirs(root: string): ModuleDirScan {
       moduleDirs.push(rel);
       continue; // what lies below belongs to that module (its own nested modules are found from there)
     }
-    if (!isModule && looseGoDir === undefined && list.some((e) => e.isFile() && e.name.endsWith(".go"))) {
-      looseGoDir = rel;
+    if (!isModule && list.some((e) => e.isFile() && e.name.endsWith(".go"))) {
+      looseGoDir ??= rel;
+      looseGoDirs.push(rel);
     }
     for (const e of list) if (e.isDirectory() && !skipped(e.name)) stack.push(joinRel(rel, e.name));
   }
   moduleDirs.sort(compareStrings);
-  return looseGoDir === undefined ? { moduleDirs } : { moduleDirs, looseGoDir };
+  looseGoDirs.sort(compareStrings);
+  return looseGoDir === undefined ? { moduleDirs, looseGoDirs } : { moduleDirs, looseGoDir, looseGoDirs };
 }
 
 /**
- * Below a root without go.mod/go.work: all module dirs found, or a UserError saying what the tree lacks.
- * Nested modules of found modules are found too (walked from each module in turn).
+ * Below a root without go.mod/go.work: all module dirs found (and the directories of .go files outside every
+ * one of them), or a UserError saying what the tree lacks. Nested modules of found modules are found too
+ * (walked from each module in turn).
  */
-export function moduleDirsBelow(root: string): string[] {
+export function moduleDirsBelow(root: string): { moduleDirs: string[]; looseGoDirs: string[] } {
   const first = scanModuleDirs(root);
   if (first.moduleDirs.length > 0) {
     const all = [...first.moduleDirs];
     for (let i = 0; i < all.length; i++) {
       for (const nested of scanModuleDirs(path.join(root, all[i]!)).moduleDirs) all.push(joinRel(all[i]!, nested));
     }
-    return all.sort(compareStrings);
+    return { moduleDirs: all.sort(compareStrings), looseGoDirs: first.looseGoDirs };
   }
   if (first.looseGoDir !== undefined) {
     const where = first.looseGoDir === "" ? root : path.join(root, first.looseGoDir);

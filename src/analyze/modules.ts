@@ -241,10 +241,25 @@ export function findBuildModules(root: string): BuildModules {
   return workspace ? { workspace, modules, warnings } : { modules, warnings };
 }
 
-/** A root without go.mod/go.work: every module below it is its own build. */
-function standaloneOnly(root: string, dirs: string[]): BuildModules {
+/** At most this many loose directories are named in the warning (a big collection would flood the line). */
+const LOOSE_DIRS_NAMED = 5;
+
+/**
+ * A root without go.mod/go.work: every module below it is its own build. Directories of .go files outside
+ * every module (a repo whose other Lambdas were built with `go build file.go` or a GOPATH) are named in one
+ * warning: they are not planned, and saying nothing let a user believe rpk had found every Lambda.
+ */
+function standaloneOnly(root: string, found: { moduleDirs: string[]; looseGoDirs: string[] }): BuildModules {
   const warnings: string[] = [];
-  const modules = addStandalone(root, dirs, [], warnings);
+  const loose = found.looseGoDirs;
+  if (loose.length > 0) {
+    const named = loose.slice(0, LOOSE_DIRS_NAMED).map((dir) => (dir === "" ? "." : `./${dir}`));
+    const more = loose.length > LOOSE_DIRS_NAMED ? `, and ${loose.length - LOOSE_DIRS_NAMED} more` : "";
+    const what = `${loose.length} ${loose.length === 1 ? "directory holds" : "directories hold"} .go files outside every module and ${loose.length === 1 ? "is" : "are"} not planned`;
+    const fix = "to build one, run `go mod init <module path> && go mod tidy` in the directory of its code";
+    warnings.push(warningLine(what, `${named.join(", ")}${more}`, fix));
+  }
+  const modules = addStandalone(root, found.moduleDirs, [], warnings);
   modules.sort((a, b) => compareStrings(a.dir, b.dir));
   return { modules, warnings };
 }

@@ -18,8 +18,16 @@ export async function runDev(args: DevArgs): Promise<void> {
   const runIn = baseImageOf(args);
   const settings = functionSettingsOf(args, process.env);
   const planArgs = planArgsOf(args, args.dir);
-  const { dir } = await loadOrCreatePlan(planArgs);
-  const planTree = async (): Promise<Plan> => (await loadOrCreatePlan(planArgs)).plan;
+  const first = await loadOrCreatePlan(planArgs);
+  const dir = first.dir;
+  // The server's first plan is the one just made (planning again printed every warning twice); later calls
+  // re-plan the edited tree.
+  let unused: Plan | undefined = first.plan;
+  const planTree = async (): Promise<Plan> => {
+    const plan = unused ?? (await loadOrCreatePlan(planArgs)).plan;
+    unused = undefined;
+    return plan;
+  };
   const connection = await connect({ address: await daemonAddress(args.addr) });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {

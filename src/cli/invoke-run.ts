@@ -60,6 +60,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
       request: requestFromEnv(process.env),
       function: settings,
       onOutput: (chunk) => process.stderr.write(chunk),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     if (outcome.functionError) {
       const error = parseError(outcome.payload);

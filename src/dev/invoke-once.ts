@@ -28,6 +28,8 @@ export interface InvokeOnceOptions {
   /** What the build starts from (GOPROXY and friends); the target and sources are set here. */
   request?: BuildRequest;
   onOutput?: (chunk: Buffer) => void;
+  /** rpk's own lines (building, built in N ms): a first build can take minutes, and said nothing. */
+  log?: (line: string) => void;
   onStatus?: (status: SolveStatus) => void;
 }
 
@@ -48,12 +50,15 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
   });
   let pool: FunctionPool | undefined;
   try {
+    options.log?.(`rpk: building ${name}`);
+    const started = performance.now();
     const built = await buildTargets(session, options.plan, [name!], options.request);
     const imageRef = built.images.get(name!);
     if (!imageRef) {
       const message = built.failures[0]?.message ?? "no image";
       throw new UserError(`target "${name}" failed to build`, { detailLines: message.split("\n") });
     }
+    options.log?.(`rpk: built ${name} in ${(performance.now() - started).toFixed(0)} ms`);
     pool = new FunctionPool({
       settings: { ...options.function, name: name!, concurrency: 1 },
       launcher: await launchers.launcherFor(target, imageRef),

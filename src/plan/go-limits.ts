@@ -56,8 +56,17 @@ function newestRelease(): string {
  */
 export function zipToolImage(plan: { go: { version: string; image: string } }): string {
   if (atLeast(plan.go.version, ZIP_TOOL_NEEDS)) return plan.go.image;
+  // `--go-image golang:1.26.8-bookworm` on a go 1.17 module: the image's own tag says its Go is new enough.
+  // Pulling rpk's newest golang image instead failed where only the chosen image is reachable (a mirror).
+  const tagged = golangTagVersion(plan.go.image);
+  if (tagged !== undefined && atLeast(tagged, ZIP_TOOL_NEEDS)) return plan.go.image;
   const newest = newestRelease();
   const choice = golangImageFor(newest);
   if (!choice) throw new Error(`internal: no golang image for rpk's newest Go release ${newest}`);
   return choice.image;
+}
+
+/** The Go version in the tag of an image named golang (any registry or mirror): "…/golang:1.26.8-bookworm" → "1.26.8". */
+function golangTagVersion(image: string): string | undefined {
+  return /(?:^|\/)golang:(\d+\.\d+(?:\.\d+)?)(?:-[^@/]*)?(?:@sha256:[0-9a-f]+)?$/.exec(image)?.[1];
 }

@@ -57,7 +57,9 @@ async function invokeCgo(args: string[]): Promise<RpkInvokeResult> {
 function expectOneLineFailure(run: RpkInvokeResult): string {
   expect(run.code, run.stderr).toBe(1);
   expect(run.stdout).toBe("");
-  const lines = run.stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("warning:"));
+  const lines = run.stderr
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("warning:") && !/^rpk: (building|built) /.test(line));
   expect(lines, run.stderr).toHaveLength(1);
   console.log(lines[0]);
   return lines[0]!;

@@ -58,11 +58,13 @@ describe("rpk invoke", () => {
     }
   }, 900_000);
 
-  it("--host runs the static bootstrap on this machine; a function error is errorType: errorMessage, exit 1", async () => {
+  it("--host runs the static bootstrap on this machine (building/built lines on stderr); a function error is errorType: errorMessage, exit 1", async () => {
     const dir = join(repoRoot, "examples", "monorepo");
     const ok = await rpkInvoke([dir, "thumbnail", "--host", "--event", "-"], '{"width":800,"height":600}');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ width: 200, height: 150 });
+    // A first build can take minutes: stderr says what rpk is doing, and how long the build took.
+    expect(ok.stderr).toMatch(/^rpk: building thumbnail\nrpk: built thumbnail in \d+ ms$/m);
     const failed = await rpkInvoke([dir, "thumbnail", "--event", "-"], '{"width":"wide"}');
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe("");

@@ -46,6 +46,34 @@ describe("analyze: modules below the root that its build does not reach", () => 
     ]);
   });
 
+  it("names the directories of .go files outside every module in one warning (at most five, then a count)", async () => {
+    // A repo of Lambdas where one has a go.mod and the others were built with `go build main.go`.
+    const files: Record<string, string> = {
+      "lambda/process/go.mod": goMod("example.com/process"),
+      "lambda/process/main.go": "package main\n\nfunc main() {}\n",
+    };
+    for (const name of ["a", "b", "c", "d", "e", "f", "g"])
+      files[`lambda/${name}/main.go`] = "package main\n\nfunc main() {}\n";
+    const a = await analyze(makeTree(files));
+    expect(a.mains.map((m) => m.dir)).toEqual(["./lambda/process"]);
+    expect(a.warnings.filter((w) => w.includes("outside every module"))).toEqual([
+      "7 directories hold .go files outside every module and are not planned (./lambda/a, ./lambda/b, ./lambda/c, " +
+        "./lambda/d, ./lambda/e, and 2 more): to build one, run `go mod init <module path> && go mod tidy` in the " +
+        "directory of its code",
+    ]);
+    const one = await analyze(
+      makeTree({
+        "svc/go.mod": goMod("example.com/svc"),
+        "svc/main.go": files["lambda/a/main.go"]!,
+        "tools/gen.go": "package tools\n",
+      }),
+    );
+    expect(one.warnings.filter((w) => w.includes("outside every module"))).toEqual([
+      "1 directory holds .go files outside every module and is not planned (./tools): to build one, run " +
+        "`go mod init <module path> && go mod tidy` in the directory of its code",
+    ]);
+  });
+
   it("lets a standalone module see the module its local replace points at", async () => {
     const root = makeTree({
       "lib/go.mod": goMod("example.com/lib"),

@@ -50,4 +50,18 @@ describe("Go version limits of a plan", () => {
       "docker.io/library/golang:1.27.4-bookworm",
     );
   });
+
+  it("compiles rpk-zip in an old-Go plan's image when that image is a golang image tagged 1.18 or newer (--go-image)", () => {
+    // serverless-go-demo (go 1.17) built with --go-image golang:1.26.8-bookworm pulled golang:1.27.4 for rpk-zip.
+    for (const image of [
+      "docker.io/library/golang:1.26.8-bookworm",
+      "127.0.0.1:5055/library/golang:1.26",
+      "golang:1.18.10-bullseye@sha256:6f6118566b57fae39988a34b2c3efd58e548393b4a8de2173d124edbf1a61850",
+    ]) {
+      expect(zipToolImage({ go: { version: "1.17.13", image } })).toBe(image);
+    }
+    for (const image of ["docker.io/library/golang:1.17.13-bullseye", "my/golang-tools:1.26.8", "golang:latest"]) {
+      expect(zipToolImage({ go: { version: "1.17.13", image } })).toBe("docker.io/library/golang:1.27.4-bookworm");
+    }
+  });
 });
