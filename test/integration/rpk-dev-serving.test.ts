@@ -6,19 +6,17 @@
  * Function URL gets the status, headers, cookies and binary body the handler set, and a handler sees
  * ctx.Deadline() = now + --timeout.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
+import { expectFunctionUrlFixtureAnswer } from "./support/function-url-fixture.js";
 import { rpkEnv } from "./support/rpk-build.js";
 import { type RunningRpkDev, startRpkDev } from "./support/rpk-dev.js";
 
-const execFileAsync = promisify(execFile);
 const env = loadTestEnv();
 const scratch = mkdtempSync(join(tmpdir(), "rpk-ds-"));
 const helloTree = join(scratch, "hello");
@@ -131,17 +129,7 @@ describe("a request that arrives during a rebuild", () => {
 
 describe("Function URLs and deadlines through rpk dev (container launcher)", () => {
   it("curl gets the status, headers, cookies and binary body the handler set", async () => {
-    const { stdout } = await execFileAsync("curl", ["-s", "-i", `${fixtures.url}/lambda-url/url/files/x?binary=1`], {
-      encoding: "buffer",
-    });
-    const split = stdout.indexOf("\r\n\r\n");
-    const head = stdout.subarray(0, split).toString();
-    expect(head).toMatch(/^HTTP\/1\.1 201 /);
-    expect(head).toMatch(/\r\ncontent-type: application\/octet-stream\r\n/i);
-    expect(head).toMatch(/\r\nx-fixture: url\r\n/i);
-    expect(head).toMatch(/\r\nset-cookie: a=1; Path=\/\r\n/i);
-    expect(head).toMatch(/\r\nset-cookie: b=2; HttpOnly\r\n/i);
-    expect([...stdout.subarray(split + 4)]).toEqual([0, 1, 2, 254, 255]);
+    await expectFunctionUrlFixtureAnswer(fixtures.url);
     await fixtures.waitForLine((line) => /^url url 201 [\d.]+ ms \(billed \d+ ms\)$/.test(line), { timeoutMs: 10_000 });
   }, 120_000);
 

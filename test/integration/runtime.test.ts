@@ -20,6 +20,7 @@ import {
 } from "../../src/runtime/index.js";
 import { loadTestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
+import { expectFunctionUrlFixtureAnswer } from "./support/function-url-fixture.js";
 
 const execFileAsync = promisify(execFile);
 const env = loadTestEnv();
@@ -396,17 +397,7 @@ describe("retiring a pool", () => {
 
 describe("Function URLs", () => {
   it("curl gets the status, headers, cookies and binary body the handler set", async () => {
-    const { stdout } = await execFileAsync("curl", ["-s", "-i", `${front.url}/lambda-url/url/files/x?binary=1`], {
-      encoding: "buffer",
-    });
-    const split = stdout.indexOf("\r\n\r\n");
-    const head = stdout.subarray(0, split).toString();
-    expect(head).toMatch(/^HTTP\/1\.1 201 /);
-    expect(head).toMatch(/\r\ncontent-type: application\/octet-stream\r\n/i);
-    expect(head).toMatch(/\r\nx-fixture: url\r\n/i);
-    expect(head).toMatch(/\r\nset-cookie: a=1; Path=\/\r\n/i);
-    expect(head).toMatch(/\r\nset-cookie: b=2; HttpOnly\r\n/i);
-    expect([...stdout.subarray(split + 4)]).toEqual([0, 1, 2, 254, 255]);
+    await expectFunctionUrlFixtureAnswer(front.url);
   });
 
   it("the handler receives a payload-format-2.0 event with every field", async () => {
