@@ -32,3 +32,10 @@ export function runRpk(
     ...(options.encoding === "buffer" ? { stdoutBuffer: stdout } : {}),
   };
 }
+
+/** `rpk ARGS` that must succeed: its stdout, or an error carrying the exit code and stderr. */
+export function runRpkOk(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): string {
+  const result = runRpk(args, options);
+  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
+  return result.stdout;
+}

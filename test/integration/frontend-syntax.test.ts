@@ -7,7 +7,7 @@ import { connect, Session, solve } from "../../src/buildkit/index.js";
 import { marshal, mkfile, scratch as scratchState } from "../../src/llb/index.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
-import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { repoRoot, runRpkOk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
 import { frontendBuildctl } from "./support/frontend-buildctl.js";
@@ -35,9 +35,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function rpk(args: string[]): string {
-  const result = runRpk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
-  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
-  return result.stdout;
+  return runRpkOk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
 }
 
 /** The two plan directories of an example: `rpk plan --frontend-image` (with "syntax"), and the same without it. */

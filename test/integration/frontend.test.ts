@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
 import { runLambdaImage } from "../helpers/image.js";
-import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { repoRoot, runRpkOk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
 import { frontendBuildctl, frontendBuildctlArgs } from "./support/frontend-buildctl.js";
@@ -36,9 +36,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `rpk ARGS` against the test daemon with the machine's module proxy settings, as a user would run it. */
 function rpk(args: string[]): string {
-  const result = runRpk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
-  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
-  return result.stdout;
+  return runRpkOk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
 }
 
 /** Writes `rpk plan DIR` into its own directory (the frontend's `dockerfile` local) and returns that directory. */

@@ -10,7 +10,7 @@ import { openGatewaySession } from "../../src/dev/index.js";
 import { parsePlan } from "../../src/plan/serialize.js";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { spdx23Schema, validate } from "../helpers/json-schema.js";
-import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { repoRoot, runRpkOk } from "../helpers/run-cli.js";
 import { comparableView, goVersionM, sbomView } from "../helpers/sbom.js";
 
 /**
@@ -34,8 +34,7 @@ afterAll(() => {
 });
 
 function rpk(args: string[]): void {
-  const result = runRpk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
-  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
+  runRpkOk(args, { env: { ...env.go.env, BUILDKIT_HOST: env.buildkit.host } });
 }
 
 describe("records of image output", () => {

@@ -8,7 +8,7 @@ import { runBuildctl } from "../helpers/buildctl.js";
 import { goProxyBuildArgs, loadTestEnv, type TestEnv } from "../helpers/env.js";
 import { EXAMPLES } from "../helpers/examples.js";
 import { spdx23Schema, validate } from "../helpers/json-schema.js";
-import { repoRoot, runRpk } from "../helpers/run-cli.js";
+import { repoRoot, runRpkOk } from "../helpers/run-cli.js";
 import { comparableView, goVersionM, sbomView } from "../helpers/sbom.js";
 import { readTree } from "../helpers/tree.js";
 import { readZip } from "../helpers/zip.js";
@@ -48,9 +48,7 @@ function buildEnv(): Record<string, string> {
 }
 
 function rpk(args: string[]): string {
-  const result = runRpk(args, { env: buildEnv() });
-  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
-  return result.stdout;
+  return runRpkOk(args, { env: buildEnv() });
 }
 
 function rpkBuild(example: string, out: string, extra: string[] = []): Map<string, Buffer> {

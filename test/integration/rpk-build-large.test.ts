@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv, type TestEnv } from "../helpers/env.js";
-import { runRpk } from "../helpers/run-cli.js";
+import { runRpkOk } from "../helpers/run-cli.js";
 import { readTree } from "../helpers/tree.js";
 import { frontendBuildctl } from "./support/frontend-buildctl.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
@@ -38,9 +38,7 @@ function build(args: string[]): Promise<RpkBuildResult> {
 }
 
 function rpk(args: string[]): string {
-  const result = runRpk(args, { env: rpkEnv(env) });
-  if (result.code !== 0) throw new Error(`rpk ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
-  return result.stdout.toString();
+  return runRpkOk(args, { env: rpkEnv(env) });
 }
 
 function contextIncludeCount(planFile: string): number {
