@@ -26,3 +26,9 @@ export function dirContent(dir: string): Record<string, string> {
 export function stagingLeftovers(dest: string): string[] {
   return readdirSync(dirname(dest)).filter((name) => name.includes(".rpk-"));
 }
+
+/** What a zip output holds for these targets, sorted: each zip with its SBOM and provenance, and manifest.json. */
+export function zipOutputListing(...targets: string[]): string[] {
+  const files = targets.flatMap((t) => [`${t}.provenance.json`, `${t}.spdx.json`, `${t}.zip`]);
+  return [...files, "manifest.json"].sort();
+}
