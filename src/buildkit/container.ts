@@ -15,7 +15,8 @@ const identity = (b: Buffer) => b;
 const STDIN_CHUNK_BYTES = 1024 * 1024;
 
 /** pb.NetMode */
-const NET_MODES = { unset: 0, host: 1, none: 2 } as const;
+/** pb.NetMode; `sandbox` is UNSET: the daemon's own default network (CNI bridge, or the host's with networkMode host). */
+const NET_MODES = { unset: 0, sandbox: 0, host: 1, none: 2 } as const;
 /** pb.MountType */
 const MOUNT_TYPES = { bind: 0, tmpfs: 4 } as const;
 

@@ -5,7 +5,7 @@ import type { Plan } from "../plan/schema.js";
 import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { baseImageOf, checkLimits, functionSettingsOf, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionSettingsOf, networkOf, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface DevArgs extends RunArgs {
   port: number;
@@ -15,7 +15,7 @@ export interface DevArgs extends RunArgs {
 
 export async function runDev(args: DevArgs): Promise<void> {
   checkLimits(args);
-  const runIn = baseImageOf(args);
+  const runIn = { ...baseImageOf(args), ...networkOf(args) };
   const settings = functionSettingsOf(args, process.env);
   const planArgs = planArgsOf(args, args.dir);
   const first = await loadOrCreatePlan(planArgs);

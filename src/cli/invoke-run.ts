@@ -5,7 +5,7 @@ import { UsageError, UserError } from "../errors.js";
 import { requestFromEnv } from "./build-request.js";
 import { daemonAddress } from "./daemon-address.js";
 import { loadOrCreatePlan } from "./load-plan.js";
-import { baseImageOf, checkLimits, functionSettingsOf, planArgsOf, type RunArgs } from "./run-args.js";
+import { baseImageOf, checkLimits, functionSettingsOf, networkOf, planArgsOf, type RunArgs } from "./run-args.js";
 
 export interface InvokeArgs extends RunArgs {
   target?: string;
@@ -43,7 +43,7 @@ export async function runInvoke(args: InvokeArgs): Promise<void> {
   const [dirArg, target] = named === undefined ? [".", args.dir] : [args.dir, named];
   if (!target) throw new UsageError("name the Lambda target to invoke: rpk invoke [DIR] TARGET");
   checkLimits(args);
-  const runIn = baseImageOf(args);
+  const runIn = { ...baseImageOf(args), ...networkOf(args) };
   const settings = functionSettingsOf(args, process.env);
   const payload = await readEvent(args.event);
   const { plan, dir } = await loadOrCreatePlan(planArgsOf(args, dirArg));

@@ -19,6 +19,7 @@ export interface RunArgs {
   region: string;
   host?: boolean;
   "base-image"?: string;
+  network?: "none" | "sandbox";
 }
 
 export async function withRunOptions<T>(yargs: Argv<T>) {
@@ -43,6 +44,10 @@ export async function withRunOptions<T>(yargs: Argv<T>) {
     .option("base-image", {
       type: "string",
       describe: "run bootstraps in this image instead of their runtime's Lambda base image",
+    })
+    .option("network", {
+      choices: ["none", "sandbox"] as const,
+      describe: "the function container's network: none, or the daemon's default (sandbox) [default: none]",
     });
 }
 
@@ -92,6 +97,13 @@ export function baseImageOf(args: RunArgs): { baseImage?: string } {
   if (args.host) throw new UsageError("--base-image and --host exclude each other: --host runs no image");
   if (!IMAGE_REF.pattern.test(ref)) throw new UsageError(`--base-image ${ref}: ${IMAGE_REF.message}`);
   return { baseImage: ref };
+}
+
+/** The function containers' network: `--network` (it means nothing with --host, which runs no container). */
+export function networkOf(args: RunArgs): { network?: "none" | "sandbox" } {
+  if (args.network === undefined) return {};
+  if (args.host) throw new UsageError("--network and --host exclude each other: --host runs on this host's network");
+  return { network: args.network };
 }
 
 /** The planning part of the flags (the tree is planned whole; --env here is the function's, not the compile's). */

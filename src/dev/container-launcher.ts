@@ -1,8 +1,8 @@
 /**
  * Runs a bootstrap in its Lambda base image inside BuildKit, through the gateway API: one container per
- * instance (rootfs = the base image, the bootstrap's directory at /var/runtime, rpk-relay at /var/rpk), no
- * network. rpk-relay serves the Runtime API on the container's loopback and carries each call over the
- * exec's stdin/stdout; the bootstrap's output comes back on stderr.
+ * instance (rootfs = the base image, the bootstrap's directory at /var/runtime, rpk-relay at /var/rpk), network
+ * `none` unless asked for the daemon's `sandbox` network. rpk-relay serves the Runtime API on the container's
+ * loopback and carries each call over the exec's stdin/stdout; the bootstrap's output comes back on stderr.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -19,6 +19,7 @@ import {
   type LaunchOptions,
 } from "../runtime/launcher.js";
 import { relayConnection } from "../runtime/relay-protocol.js";
+import type { FunctionNetwork } from "./network-hint.js";
 
 const RELAY_DIR = "/var/rpk";
 const RELAY = `${RELAY_DIR}/rpk-relay`;
@@ -79,6 +80,11 @@ export interface ContainerLauncherOptions {
   runtimeSelector?: string;
   /** Ref of relayState(). */
   relayRef: string;
+  /**
+   * The container's network (default `none`). `sandbox` is the daemon's default: on a daemon whose network
+   * mode is host, every instance shares the host's loopback, so rpk-relay then listens on a port of its own.
+   */
+  network?: FunctionNetwork;
 }
 
 export function gatewayContainerLauncher(options: ContainerLauncherOptions): InstanceLauncher {
@@ -91,7 +97,7 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
   const id = `rpklambda${randomBytes(8).toString("hex")}`;
   await containers.newContainer({
     id,
-    network: "none",
+    network: options.network ?? "none",
     mounts: [
       { dest: "/", resultId: options.baseRef },
       ...(options.runtimeRef
@@ -113,7 +119,7 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
     released ??= containers.releaseContainer(id).catch(() => undefined);
     return released;
   };
-  const relayed = runRelay(containers, id, launch);
+  const relayed = runRelay({ containers, containerId: id, launch, network: options.network ?? "none" });
   const exited = relayed.exited.then(async (exit) => {
     await release();
     return exit;
@@ -139,14 +145,22 @@ async function startInContainer(options: ContainerLauncherOptions, launch: Launc
 }
 
 /** Starts rpk-relay (and through it the bootstrap) in the container and connects it to the Runtime API. */
-function runRelay(containers: ContainerClient, containerId: string, launch: LaunchOptions) {
+interface RelayStart {
+  containers: ContainerClient;
+  containerId: string;
+  launch: LaunchOptions;
+  network: FunctionNetwork;
+}
+
+function runRelay({ containers, containerId, launch, network }: RelayStart) {
   const output = new PassThrough();
   let relay: ReturnType<typeof relayConnection> | undefined;
   const relayProcess = containers.exec(
     {
       containerId,
       processId: `${containerId}-relay`,
-      args: [RELAY, `${RUNTIME_DIR}/bootstrap`],
+      // Alone on its loopback (none) the relay takes Lambda's 127.0.0.1:9001; on a shared one, a free port.
+      args: [RELAY, ...(network === "none" ? [] : ["--listen", "127.0.0.1:0"]), `${RUNTIME_DIR}/bootstrap`],
       env: Object.entries(launch.env).map(([key, value]) => `${key}=${value}`),
       cwd: TASK_ROOT,
       stdin: true,

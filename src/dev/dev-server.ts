@@ -15,6 +15,7 @@ import { changedTargets, mapChanges } from "./change-map.js";
 import { DevFunction } from "./dev-function.js";
 import { type GatewaySession, openGatewaySession } from "./gateway-session.js";
 import { type LauncherFactory, launcherFactory } from "./launchers.js";
+import { type FunctionNetwork, networkHints } from "./network-hint.js";
 import { type TreeWatcher, watchTree } from "./watcher.js";
 
 export type FunctionDefaults = Omit<FunctionSettings, "name">;
@@ -32,6 +33,8 @@ export interface DevServerOptions {
   hostRun?: boolean;
   /** Run bootstraps in this image instead of their runtime's Lambda base image (--base-image). */
   baseImage?: string;
+  /** The function containers' network (default `none`); a failing function is told once when it is `none`. */
+  network?: FunctionNetwork;
   function: FunctionDefaults;
   /** What every build starts from (GOPROXY and friends: src/cli's translation); targets and sources are set per build. */
   request?: BuildRequest;
@@ -104,6 +107,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     host: Boolean(options.hostRun),
     goImage: compileImage(plan),
     ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+    ...(options.network ? { network: options.network } : {}),
+  });
+  const hint = networkHints({
+    network: options.network ?? "none",
+    hostRun: Boolean(options.hostRun),
+    log: options.log,
   });
   const functions = new Map<string, DevFunction>();
   const context: ServerContext = { options, session, launchers, functions, generation: 0 };
@@ -114,7 +123,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       functions,
       port: options.port ?? 0,
       region: options.function.region,
-      onRequest: (line) => options.log(formatRequestLine(line)),
+      onRequest: (line) => {
+        options.log(formatRequestLine(line));
+        hint(line.function, line.errorType);
+      },
     });
   } catch (error) {
     await shutdown(context, undefined, undefined);

@@ -27,3 +27,4 @@ export {
 } from "./dev-server.js";
 export { type GatewaySession, type GatewaySessionOptions, openGatewaySession } from "./gateway-session.js";
 export { type InvokeOnceOptions, invokeOnce } from "./invoke-once.js";
+export { FUNCTION_NETWORKS, type FunctionNetwork, networkHintLine, networkHints } from "./network-hint.js";

@@ -14,6 +14,7 @@ import { buildTargets } from "./build-targets.js";
 import { compileImage, type FunctionDefaults, servedTargets } from "./dev-server.js";
 import { openGatewaySession } from "./gateway-session.js";
 import { launcherFactory } from "./launchers.js";
+import { type FunctionNetwork, networkHints } from "./network-hint.js";
 
 export interface InvokeOnceOptions {
   connection: BuildkitConnection;
@@ -25,6 +26,8 @@ export interface InvokeOnceOptions {
   hostRun?: boolean;
   /** Run the bootstrap in this image instead of its runtime's Lambda base image (see LauncherFactoryOptions). */
   baseImage?: string;
+  /** The function container's network (default `none`); a failure while it is `none` logs a hint. */
+  network?: FunctionNetwork;
   /** What the build starts from (GOPROXY and friends); the target and sources are set here. */
   request?: BuildRequest;
   onOutput?: (chunk: Buffer) => void;
@@ -47,6 +50,7 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
     host: Boolean(options.hostRun),
     goImage: compileImage(options.plan),
     ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+    ...(options.network ? { network: options.network } : {}),
   });
   let pool: FunctionPool | undefined;
   try {
@@ -64,7 +68,14 @@ export async function invokeOnce(options: InvokeOnceOptions): Promise<InvokeOutc
       launcher: await launchers.launcherFor(target, imageRef),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     });
-    return await pool.invoke({ payload: options.payload });
+    const outcome = await pool.invoke({ payload: options.payload });
+    const log = options.log;
+    if (log)
+      networkHints({ network: options.network ?? "none", hostRun: Boolean(options.hostRun), log })(
+        name!,
+        outcome.errorType,
+      );
+    return outcome;
   } finally {
     await pool?.close();
     await session.close().catch(() => undefined);

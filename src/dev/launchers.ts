@@ -14,6 +14,7 @@ import type { InstanceLauncher } from "../runtime/launcher.js";
 import { gatewayContainerLauncher, relayState, solveState } from "./container-launcher.js";
 import type { GatewaySession } from "./gateway-session.js";
 import { checkBootstrapLibc } from "./glibc-check.js";
+import type { FunctionNetwork } from "./network-hint.js";
 
 const RUNTIME_DIR = "/var/runtime";
 
@@ -28,6 +29,8 @@ export interface LauncherFactoryOptions {
    * with the built image's /var/runtime mounted over its own.
    */
   baseImage?: string;
+  /** The containers' network (default `none`; see ContainerLauncherOptions). */
+  network?: FunctionNetwork;
 }
 
 export interface LauncherFactory {
@@ -84,6 +87,7 @@ export function launcherFactory(options: LauncherFactoryOptions): LauncherFactor
         baseRef: baseRef ?? imageRef,
         ...(baseRef ? { runtimeRef: imageRef, runtimeSelector: RUNTIME_DIR } : {}),
         relayRef: await relayRef,
+        ...(options.network ? { network: options.network } : {}),
       });
     },
     close: async () => {

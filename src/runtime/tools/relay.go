@@ -24,7 +24,10 @@ import (
 	"syscall"
 )
 
-const listenAddress = "127.0.0.1:9001"
+// defaultListen is where Lambda's own Runtime API listens. `--listen ADDR` (before the bootstrap) changes it:
+// rpk passes 127.0.0.1:0 when the container shares a network namespace with others (a daemon whose network
+// mode is host), so that every instance gets a port of its own.
+const defaultListen = "127.0.0.1:9001"
 
 type frame struct {
 	Type    string            `json:"type"`
@@ -250,8 +253,13 @@ func (r *relay) serve(listener net.Listener) {
 }
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: rpk-relay BOOTSTRAP [ARGS...]")
+	args := os.Args[1:]
+	listenAddress := defaultListen
+	if len(args) >= 2 && args[0] == "--listen" {
+		listenAddress, args = args[1], args[2:]
+	}
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "usage: rpk-relay [--listen ADDR] BOOTSTRAP [ARGS...]")
 		os.Exit(2)
 	}
 	listener, err := net.Listen("tcp", listenAddress)
@@ -259,11 +267,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "rpk-relay: listen on %s: %v\n", listenAddress, err)
 		os.Exit(2)
 	}
+	// With port 0 the kernel picked one: the bootstrap is told the address actually bound.
+	runtimeAPI := listener.Addr().String()
 	r := &relay{out: bufio.NewWriter(os.Stdout), pending: map[uint64]chan frame{}}
 	go r.serve(listener)
 
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
-	cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API="+listenAddress)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API="+runtimeAPI)
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

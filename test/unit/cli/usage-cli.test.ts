@@ -28,6 +28,17 @@ describe("usage errors", () => {
     );
   });
 
+  it("--network is none or sandbox, and cannot go with --host (which runs on this host's network)", () => {
+    expectUsage(
+      ["dev", "examples/hello", "--host", "--network", "sandbox"],
+      "--network and --host exclude each other: --host runs on this host's network",
+    );
+    expectUsage(
+      ["invoke", "examples/hello", "hello", "--network", "host"],
+      'Invalid values: Argument: network, Given: "host", Choices: "none", "sandbox" (see rpk --help)',
+    );
+  });
+
   it("--ldflags with a value starting with '-' as its own argument says to join it with =", () => {
     expectUsage(
       ["plan", "examples/hello", "--ldflags", "-X main.version=1"],
