@@ -94,6 +94,31 @@ function daemonGone(error: unknown): UserError {
   });
 }
 
+/** The first build of every served target, then the HTTP front; on failure, everything started is stopped. */
+async function buildAndServe(context: ServerContext, plan: Plan, names: string[]): Promise<HttpFront> {
+  const { options } = context;
+  const hint = networkHints({
+    network: options.network ?? "none",
+    hostRun: Boolean(options.hostRun),
+    log: options.log,
+  });
+  try {
+    await rebuild(context, plan, names, false);
+    return await startHttpFront({
+      functions: context.functions,
+      port: options.port ?? 0,
+      region: options.function.region,
+      onRequest: (line) => {
+        options.log(formatRequestLine(line));
+        hint(line.function, line.errorType);
+      },
+    });
+  } catch (error) {
+    await shutdown(context, undefined, undefined);
+    throw error;
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const plan = await options.planTree();
   const names = servedTargets(plan, options.targets);
@@ -109,29 +134,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.baseImage ? { baseImage: options.baseImage } : {}),
     ...(options.network ? { network: options.network } : {}),
   });
-  const hint = networkHints({
-    network: options.network ?? "none",
-    hostRun: Boolean(options.hostRun),
-    log: options.log,
-  });
   const functions = new Map<string, DevFunction>();
   const context: ServerContext = { options, session, launchers, functions, generation: 0 };
-  let front: HttpFront | undefined;
-  try {
-    await rebuild(context, plan, names, false);
-    front = await startHttpFront({
-      functions,
-      port: options.port ?? 0,
-      region: options.function.region,
-      onRequest: (line) => {
-        options.log(formatRequestLine(line));
-        hint(line.function, line.errorType);
-      },
-    });
-  } catch (error) {
-    await shutdown(context, undefined, undefined);
-    throw error;
-  }
+  const front = await buildAndServe(context, plan, names);
   const state = { plan, names };
   // One rebuild at a time; changes that arrive meanwhile are handled after it.
   let queue: Promise<unknown> = Promise.resolve();
