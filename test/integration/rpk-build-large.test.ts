@@ -10,6 +10,7 @@ import { frontendBuildctl } from "./support/frontend-buildctl.js";
 import { pushTestFrontendImage } from "./support/frontend-image.js";
 import { copyExample } from "./support/go-projects.js";
 import { invokeZippedBootstrap } from "./support/invoke-zip.js";
+import { zipOutputListing } from "./support/output-dir.js";
 import { contextBytesTransferred } from "./support/progress.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv } from "./support/rpk-build.js";
 import { type SynthMonorepo, writeSynthMonorepo } from "./support/synth-monorepo.js";
@@ -103,7 +104,6 @@ function embeddingMain(patterns: string[]): string {
 package main
 
 import (
-import { zipOutputListing } from "./support/output-dir.js";
 \t"context"
 \t"embed"
 \t"io/fs"

@@ -11,6 +11,7 @@ import { readZip } from "../helpers/zip.js";
 import { greetingModule, writeFiles } from "./support/go-projects.js";
 import { type ModuleProxy, startModuleProxy } from "./support/module-proxy.js";
 import { readOciArchive } from "./support/oci.js";
+import { zipOutputListing } from "./support/output-dir.js";
 import { type RpkBuildResult, rpkBuildOk, rpkEnv, runRpkBuild } from "./support/rpk-build.js";
 import { makeTestCerts } from "./support/tls-certs.js";
 
@@ -211,7 +212,6 @@ static long leaked_bytes(void) { return rpk_leaked_end - rpk_leaked_start; }
 import "C"
 
 import (
-import { zipOutputListing } from "./support/output-dir.js";
 	"context"
 
 	"github.com/aws/aws-lambda-go/lambda"
