@@ -15,8 +15,15 @@ export function networkHintLine(name: string): string {
 }
 
 /**
+ * Error types that are no network symptom: a bootstrap that exited or whose container went away with the
+ * daemon (`Runtime.ExitError`), an endpoint shutting down (`Runtime.Unknown`). A call without network shows as
+ * a timeout or as the handler's own error.
+ */
+const NOT_A_NETWORK_SYMPTOM = new Set(["Runtime.ExitError", "Runtime.Unknown"]);
+
+/**
  * Returns what to call after each invocation with its error type (undefined when it succeeded): the first
- * failure of each function, while its network is `none` and it runs in a container, logs the hint line.
+ * timeout or handler error of each function, while its network is `none` in a container, logs the hint line.
  */
 export function networkHints(options: {
   network: FunctionNetwork;
@@ -25,7 +32,8 @@ export function networkHints(options: {
 }): (name: string, errorType: string | undefined) => void {
   const hinted = new Set<string>();
   return (name, errorType) => {
-    if (errorType === undefined || options.network !== "none" || options.hostRun || hinted.has(name)) return;
+    if (errorType === undefined || NOT_A_NETWORK_SYMPTOM.has(errorType)) return;
+    if (options.network !== "none" || options.hostRun || hinted.has(name)) return;
     hinted.add(name);
     options.log(networkHintLine(name));
   };

@@ -21,6 +21,10 @@ describe("the network hint", () => {
     hint("other", "errorString");
     hint("other", "Runtime.ExitError");
     expect(lines).toEqual([networkHintLine("fetch"), networkHintLine("other")]);
+    // A crash, a container lost with the daemon or an endpoint shutting down is no network symptom.
+    hint("crashed", "Runtime.ExitError");
+    hint("stopping", "Runtime.Unknown");
+    expect(lines).toEqual([networkHintLine("fetch"), networkHintLine("other")]);
 
     const sandboxLines: string[] = [];
     const sandbox = networkHints({ network: "sandbox", hostRun: false, log: (line) => sandboxLines.push(line) });
