@@ -5,12 +5,10 @@
  * with the new code; an edit no target includes runs no build; a compile error is a 502 with the compiler's
  * message until the fix, which serves again.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildkitConnection, connect, type SolveStatus } from "../../src/buildkit/index.js";
@@ -20,12 +18,12 @@ import { planDirectory } from "../../src/plan/from-directory.js";
 import { DEFAULT_SETTINGS } from "../../src/plan/settings.js";
 import { loadTestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
+import { awsLambdaInvoke, LOCAL_CREDENTIALS } from "./support/aws-cli.js";
 
 const env = loadTestEnv();
-const execFileAsync = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), "rpk-dev-"));
 const tree = join(scratch, "monorepo");
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret" };
+const CREDENTIALS = LOCAL_CREDENTIALS;
 const expected = JSON.parse(
   readFileSync(join(repoRoot, "examples", "monorepo", "expected-invoke.json"), "utf8"),
 ) as Record<string, { event: unknown; response: unknown }>;
@@ -104,22 +102,13 @@ describe("rpk dev on the monorepo example", () => {
       expect(Buffer.from(answer.LogResult!, "base64").toString()).toMatch(/REPORT RequestId: /);
 
       const outFile = join(scratch, `${name}-out.json`);
-      const cliEnv = { ...process.env, ...CREDENTIALS, AWS_DEFAULT_REGION: "eu-west-1", AWS_CONFIG_FILE: "/dev/null" };
-      const { stdout } = await execFileAsync(
-        env.clients.awsCli,
-        [
-          "lambda",
-          "invoke",
-          "--endpoint-url",
-          server.url,
-          "--function-name",
-          name,
-          "--payload",
-          JSON.stringify(event),
-          outFile,
-        ],
-        { env: cliEnv },
-      );
+      const { stdout } = await awsLambdaInvoke({
+        awsCli: env.clients.awsCli,
+        endpoint: server.url,
+        name,
+        outFile,
+        args: ["--payload", JSON.stringify(event)],
+      });
       expect(JSON.parse(stdout).StatusCode).toBe(200);
       expect(JSON.parse(readFileSync(outFile, "utf8")), name).toEqual(response);
     }

@@ -3,11 +3,10 @@
  * test/fixtures/runtime built with the host's go) run unmodified under rpk's Runtime API, called through the
  * HTTP front by the AWS SDK for JavaScript v3, the AWS CLI, curl and fetch.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -20,9 +19,9 @@ import {
 } from "../../src/runtime/index.js";
 import { loadTestEnv } from "../helpers/env.js";
 import { repoRoot } from "../helpers/run-cli.js";
+import { awsLambdaInvoke, LOCAL_CREDENTIALS } from "./support/aws-cli.js";
 import { expectFunctionUrlFixtureAnswer } from "./support/function-url-fixture.js";
 
-const execFileAsync = promisify(execFile);
 const env = loadTestEnv();
 const scratch = mkdtempSync(join(tmpdir(), "rpk-runtime-"));
 const fixtures = join(repoRoot, "test", "fixtures", "runtime");
@@ -58,7 +57,7 @@ const pools: FunctionPool[] = [];
 const deliveries: { instance: string; requestId: string; kind: "delivered" | "settled" }[] = [];
 const lines: RequestLogLine[] = [];
 let front: HttpFront;
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret" };
+const CREDENTIALS = LOCAL_CREDENTIALS;
 
 /** A bootstrap that runs fixtures/runtime/headers-bootstrap.mjs with this Node. */
 function nodeBootstrap(): string {
@@ -194,34 +193,20 @@ describe("Invoke API with real clients", () => {
 
   it("AWS CLI: aws lambda invoke --endpoint-url … --log-type Tail", async () => {
     const outFile = join(scratch, "cli-out.json");
-    const cliEnv = { ...process.env, ...CREDENTIALS, AWS_DEFAULT_REGION: "eu-west-1", AWS_CONFIG_FILE: "/dev/null" };
-    const { stdout } = await execFileAsync(
-      env.clients.awsCli,
-      [
-        "lambda",
-        "invoke",
-        "--endpoint-url",
-        front.url,
-        "--function-name",
-        "hello",
-        "--payload",
-        '{"name":"cli"}',
-        "--log-type",
-        "Tail",
-        outFile,
-      ],
-      { env: cliEnv },
-    );
+    const cli = { awsCli: env.clients.awsCli, endpoint: front.url, outFile };
+    const { stdout } = await awsLambdaInvoke({
+      ...cli,
+      name: "hello",
+      args: ["--payload", '{"name":"cli"}', "--log-type", "Tail"],
+    });
     const summary = JSON.parse(stdout) as { StatusCode: number; ExecutedVersion: string; LogResult: string };
     expect(summary.StatusCode).toBe(200);
     expect(summary.ExecutedVersion).toBe("$LATEST");
     expect(Buffer.from(summary.LogResult, "base64").toString()).toMatch(/REPORT RequestId: /);
     expect(JSON.parse(readFileSync(outFile, "utf8"))).toEqual({ message: "Hello, cli!" });
-    const missing = await execFileAsync(
-      env.clients.awsCli,
-      ["lambda", "invoke", "--endpoint-url", front.url, "--function-name", "nope", outFile],
-      { env: cliEnv },
-    ).catch((error: { code: number; stderr: string }) => error);
+    const missing = await awsLambdaInvoke({ ...cli, name: "nope" }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect((missing as { code: number }).code).not.toBe(0);
     expect((missing as { stderr: string }).stderr).toContain("ResourceNotFoundException");
   }, 60_000);
